@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install the Debian 12 packages erofs-diotrace builds and tests with.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+pkgs=(
+	build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+	libjson-c-dev libcmocka-dev erofs-utils fio e2fsprogs util-linux python3
+	# kernel build + VM
+	linux-source-6.12 flex bison bc libssl-dev dwarves cpio busybox-static
+	qemu-system-x86 xz-utils
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root (or: sudo apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
