@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build (or find in the cache) one guest kernel flavour.
+#
+#   kernel/build.sh [--debug] [--quiet] FLAVOUR
+#
+# FLAVOUR is `unpatched` or the name of a directory under kernel/patches/.
+# The result lives in $DIOTRACE_CACHE/kernels/<hash>/ (bzImage, vmlinux,
+# config, info), where <hash> covers the pinned source version, the patches,
+# the config fragments and this script.  The last line printed on stdout is
+# that directory.
+#
+# Layout under $DIOTRACE_CACHE (default /var/cache/erofs-diotrace):
+#   src/linux-source-6.12/   pristine tree, unpacked once from the .deb tarball
+#   trees/<flavour>/         hard-link copy of it + the flavour's patches
+#   obj/<flavour>[-debug]/   O= object tree, kept: a patch change rebuilds
+#                            only what it touches (fs/erofs: ~15 s)
+#   kernels/<hash>/          finished builds
+set -eu -o pipefail
+
+die() { echo "kernel/build.sh: $*" >&2; exit 1; }
+say() { [ "$quiet" = 1 ] || echo "kernel/build.sh: $*" >&2; }
+
+debug=0
+quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--debug) debug=1 ;;
+	--quiet) quiet=1 ;;
+	-h|--help) sed -n '4,20p' "$0"; exit 0 ;;
+	-*) die "unknown option $1 (see --help)" ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -eq 1 ] || die "usage: kernel/build.sh [--debug] [--quiet] FLAVOUR"
+flavour=$1
+
+kdir=$(cd "$(dirname "$0")" && pwd)
+cache=${DIOTRACE_CACHE:-/var/cache/erofs-diotrace}
+# shellcheck source=VERSION
+. "$kdir/VERSION"
+
+patches=()
+if [ "$flavour" != unpatched ]; then
+	[ -d "$kdir/patches/$flavour" ] ||
+		die "unknown flavour '$flavour': use unpatched or one of: $(ls "$kdir/patches" | tr '\n' ' ')"
+	for p in "$kdir/patches/$flavour"/*.patch; do
+		[ -e "$p" ] && patches+=("$p")
+	done
+	[ ${#patches[@]} -gt 0 ] || die "no *.patch in kernel/patches/$flavour"
+fi
+frags=("$kdir/config/base.config")
+[ "$debug" = 1 ] && frags+=("$kdir/config/debug.config")
+variant=$flavour
+[ "$debug" = 1 ] && variant=$flavour-debug
+
+# --- pinned source ---------------------------------------------------------
+have=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)
+[ "$have" = "$DEBVER" ] ||
+	die "$PKG $DEBVER is required (installed: ${have:-none}); run: apt-get install $PKG=$DEBVER"
+[ -r "$TARBALL" ] || die "$TARBALL missing; reinstall: apt-get install --reinstall $PKG=$DEBVER"
+
+# --- content hash ----------------------------------------------------------
+hash=$( {
+	echo "$PKG $DEBVER $KVER $variant"
+	cat "$kdir/VERSION" "$0"
+	for f in "${frags[@]}" "${patches[@]}"; do
+		echo "== ${f#"$kdir"/}"
+		cat "$f"
+	done
+} | sha256sum | cut -c1-16)
+out=$cache/kernels/$hash
+
+finish() {
+	# shellcheck disable=SC1091
+	. "$out/info"
+	say "flavour=$FLAVOUR debug=$DEBUG version=$KVER ($PKG $DEBVER) hash=$HASH build_seconds=$BUILD_SECONDS${1:+ ($1)}"
+	ln -sfn "../$hash" "$cache/kernels/by-flavour/$variant" 2>/dev/null || true
+	echo "$out"
+	exit 0
+}
+mkdir -p "$cache/kernels/by-flavour" "$cache/locks"
+[ -f "$out/info" ] && finish cached
+
+# One build at a time on this machine: they share 2 cores and the trees.
+exec 9>"$cache/locks/build.lock"
+if ! flock -n 9; then
+	say "another kernel build is running; waiting for $cache/locks/build.lock"
+	flock 9
+fi
+[ -f "$out/info" ] && finish "cached, built meanwhile"
+
+t0=$(date +%s)
+
+# --- pristine source, unpacked once ----------------------------------------
+src=$cache/src/$PKG
+stamp="$PKG $DEBVER"
+if [ "$(cat "$src/.diotrace-unpacked" 2>/dev/null)" != "$stamp" ]; then
+	if [ -f "$src/Makefile" ] && grep -q "^SUBLEVEL = ${KVER##*.}\$" "$src/Makefile" &&
+	   [ -d "$src/fs/erofs" ] && [ ! -e "$src/.config" ]; then
+		say "adopting existing unpacked tree $src"
+	else
+		say "unpacking $TARBALL into $cache/src (1-2 min)"
+		rm -rf "$src" "$cache/src/.unpack"
+		mkdir -p "$cache/src/.unpack"
+		tar -xJf "$TARBALL" -C "$cache/src/.unpack"
+		mv "$cache/src/.unpack/$PKG" "$src"
+		rmdir "$cache/src/.unpack"
+	fi
+	echo "$stamp" > "$src/.diotrace-unpacked"
+fi
+
+# --- flavour tree: hard-link copy of the pristine one + patches -------------
+# Files a patch touches (or touched in the previous patch set) get a fresh
+# inode and mtime, so the pristine tree is never written and the object tree
+# rebuilds exactly those files.
+patched_files() {
+	local p
+	for p in "$@"; do
+		sed -n 's,^+++ b/,,p' "$p"
+	done | sort -u
+}
+tree=$src
+if [ ${#patches[@]} -gt 0 ]; then
+	tree=$cache/trees/$flavour
+	pset=$(cat "${patches[@]}" | sha256sum | cut -c1-16)
+	if [ "$(cat "$tree/.diotrace-patchset" 2>/dev/null)" != "$pset" ]; then
+		say "preparing $tree (hard-link copy + ${#patches[@]} patch(es))"
+		old=$(cat "$tree/.diotrace-files" 2>/dev/null || true)
+		rm -rf "$tree"
+		mkdir -p "$cache/trees"
+		cp -al "$src" "$tree"
+		rm -f "$tree/.diotrace-unpacked"
+		new=$(patched_files "${patches[@]}")
+		for f in $(printf '%s\n%s\n' "$old" "$new" | sort -u); do
+			[ -e "$tree/$f" ] || continue
+			cp "$tree/$f" "$tree/$f.diotrace-tmp"
+			mv "$tree/$f.diotrace-tmp" "$tree/$f"
+		done
+		for p in "${patches[@]}"; do
+			patch -d "$tree" -p1 -s --no-backup-if-mismatch -F0 < "$p" ||
+				die "${p#"$kdir"/} does not apply to $PKG $DEBVER"
+		done
+		echo "$new" > "$tree/.diotrace-files"
+		echo "$pset" > "$tree/.diotrace-patchset"
+	fi
+fi
+
+# --- config: tinyconfig + fragments + olddefconfig, then verify ------------
+obj=$cache/obj/$variant
+cfg=$cache/obj/$variant.cfg
+mkdir -p "$obj" "$cfg"
+say "configuring $variant (tinyconfig + ${frags[*]##*/})"
+make -s -C "$tree" O="$cfg" tinyconfig >/dev/null
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "${frags[@]}" >/dev/null
+make -s -C "$tree" O="$cfg" olddefconfig >/dev/null
+missing=$(cat "${frags[@]}" | grep -E '^(CONFIG_|# CONFIG_.* is not set)' | while read -r line; do
+	case $line in
+	"# CONFIG_"*)
+		sym=${line#"# "}; sym=${sym%% *}
+		grep -q "^$sym=" "$cfg/.config" && echo "  want: $line   got: $(grep "^$sym=" "$cfg/.config")"
+		;;
+	*)
+		grep -qxF "$line" "$cfg/.config" ||
+			echo "  want: $line   got: $(grep -E "^(# )?${line%%=*}[= ]" "$cfg/.config" || echo absent)"
+		;;
+	esac
+done)
+[ -z "$missing" ] || die "config fragment lines did not land (missing dependency?):
+$missing"
+# replace the object tree's .config only when it changed: keeps make incremental
+cmp -s "$cfg/.config" "$obj/.config" || cp "$cfg/.config" "$obj/.config"
+
+# --- build -------------------------------------------------------------------
+jobs=${DIOTRACE_JOBS:-$(nproc)}
+log=$cache/obj/$variant.log
+say "building $variant in $obj with -j$jobs (cold: ~5 min on 2 cores; log: $log)"
+if ! make -C "$tree" O="$obj" -j"$jobs" bzImage > "$log" 2>&1; then
+	tail -n 40 "$log" >&2
+	die "kernel build failed for $variant; full log: $log"
+fi
+secs=$(( $(date +%s) - t0 ))
+
+tmp=$cache/kernels/.$hash.tmp
+rm -rf "$tmp"
+mkdir -p "$tmp"
+cp "$obj/arch/x86/boot/bzImage" "$obj/vmlinux" "$obj/System.map" "$tmp/"
+cp "$obj/.config" "$tmp/config"
+for p in "${patches[@]}"; do cp "$p" "$tmp/"; done
+cat > "$tmp/info" <<EOF
+FLAVOUR=$flavour
+DEBUG=$debug
+HASH=$hash
+KVER=$KVER
+PKG=$PKG
+DEBVER='$DEBVER'
+BUILD_SECONDS=$secs
+BUILT_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+EOF
+rm -rf "$out"
+mv "$tmp" "$out"
+finish "built in ${secs}s"
