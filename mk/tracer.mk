@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Tracer: CO-RE BPF object + skeleton, the loader (run), its test suites and
+# `make demo`.
+#
+# vmlinux.h: the committed vmlinux/vmlinux.h (generated from the project's
+# own 6.12 build) when present, else one dumped from this host's BTF into
+# $(O)/bpf/ (never committed).  CO-RE relocates against the running kernel
+# either way.
+
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wno-unused-parameter \
+		   -Wno-unused-function
+VMLINUX_H	:= $(firstword $(wildcard vmlinux/vmlinux.h) $(O)/bpf/vmlinux.h)
+
+$(O)/bpf/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	mv $@.tmp $@
+
+$(O)/bpf/diotrace.bpf.o: bpf/diotrace.bpf.c bpf/core_fixes.bpf.h include/diotrace.h $(VMLINUX_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -I$(dir $(VMLINUX_H)) -Iinclude -Ibpf -c $< -o $@
+
+$(O)/diotrace.skel.h: $(O)/bpf/diotrace.bpf.o
+	$(BPFTOOL) gen skeleton $< name diotrace_bpf > $@.tmp
+	mv $@.tmp $@
+
+TOOL_GEN	+= $(O)/diotrace.skel.h
+TOOL_SRCS	+= user/run.c user/run_mounts.c user/trace_helpers.c
+
+$(O)/user/run.o $(O)/user/trace_helpers.o: $(O)/diotrace.skel.h user/trace_helpers.h
+
+# workload for the VM suite and the demo: O_DIRECT preads/preadv patterns
+$(O)/tests/dioread: tests/tracer-vm/dioread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+TEST_SUITES	+= test-tracer-host test-tracer-vm
+
+test-tracer-host: all helpers
+	sh tests/tracer-host/run.sh
+
+test-tracer-vm: all helpers $(O)/tests/dioread
+	sh tests/tracer-vm/run.sh
+
+# Boot the rfc kernel and trace the default workload (tests/tracer-vm/workload.sh).
+demo: all helpers $(O)/tests/dioread
+	tests/vm/vm-run --flavour rfc -- 'sh tests/tracer-vm/workload.sh demo'
+
+.PHONY: test-tracer-host test-tracer-vm demo
