@@ -148,8 +148,13 @@ static int assert_double(struct au_mount *ms, size_t n, const struct au_opts *o)
 	uint64_t total = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (ms[i].double_cached == AU_UNKNOWN) {
+			au_err("double-cached bytes of %s are unknown; cannot check --assert-max-double", ms[i].mnt);
+			return 2;
+		}
 		total += ms[i].double_cached;
+	}
 	if (total <= o->assert_max)
 		return 0;
 	au_err("%llu bytes are double-cached, more than --assert-max-double %llu",

@@ -32,6 +32,7 @@ enum au_layout {
 #define AU_L_SHARED	0x04	/* backing blocks mapped more than once (dedup) */
 #define AU_L_COMPRESSED	0x08	/* not a 1:1 copy: never counted as double */
 #define AU_L_NOMAP	0x10	/* no usable physical offsets: see note */
+#define AU_L_NORES	0x20	/* EROFS-side residency unknown */
 
 #define AU_UNKNOWN	UINT64_MAX	/* a number the audit could not measure */
 

@@ -80,9 +80,13 @@ void au_count_file(struct au_mount *m, struct au_file *f, uint32_t idx)
 
 	f->erofs_cached = count_pages(f->eres, np) * au_page;
 	f->backing_cached = f->double_cached = AU_UNKNOWN;
-	if (f->labels & AU_L_COMPRESSED)
+	if (f->labels & AU_L_NORES)
+		f->erofs_cached = AU_UNKNOWN;
+	/* neither side of a compressed file is a copy of the other; a block
+	 * device is read without the page cache of any file */
+	else if ((f->labels & AU_L_COMPRESSED) || m->kind == AU_KIND_BDEV)
 		f->double_cached = 0;
-	if (!m->bres || (f->labels & (AU_L_COMPRESSED | AU_L_NOMAP)))
+	if (!m->bres || (f->labels & (AU_L_COMPRESSED | AU_L_NOMAP | AU_L_NORES)))
 		return;
 	c.state = calloc(np + 1, 1);
 	if (!c.state)
@@ -97,20 +101,23 @@ void au_count_file(struct au_mount *m, struct au_file *f, uint32_t idx)
 	free(c.state);
 }
 
+static uint64_t add(uint64_t a, uint64_t b)
+{
+	return a == AU_UNKNOWN || b == AU_UNKNOWN ? AU_UNKNOWN : a + b;
+}
+
 void au_count_totals(struct au_mount *m)
 {
 	uint64_t nb = (m->bsize + au_page - 1) / au_page, b;
 	size_t i;
 
+	/* a total with an unknown part is unknown: partial sums are not merged */
 	for (i = 0; i < m->nfiles; i++) {
-		m->erofs_cached += m->files[i].erofs_cached;
-		if (m->files[i].double_cached != AU_UNKNOWN)
-			m->double_cached += m->files[i].double_cached;
+		m->erofs_cached = add(m->erofs_cached, m->files[i].erofs_cached);
+		m->double_cached = add(m->double_cached, m->files[i].double_cached);
 	}
 	if (!m->bres) {
 		m->backing_cached = m->backing_total = m->unattributed = AU_UNKNOWN;
-		if (m->kind == AU_KIND_FILE)
-			m->double_cached = AU_UNKNOWN;
 		return;
 	}
 	for (b = 0; b < nb; b++) {

@@ -49,7 +49,7 @@ static const char *layout_name(const struct au_file *f)
 	return f->labels & AU_L_COMPRESSED ? "compressed" : "unknown";
 }
 
-static const char *label_names[] = { "tail", "hole", "shared", "compressed", "nomap" };
+static const char *label_names[] = { "tail", "hole", "shared", "compressed", "nomap", "noresidency" };
 
 static char *layout_str(const struct au_file *f, char *buf, size_t len)
 {

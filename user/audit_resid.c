@@ -74,8 +74,10 @@ static int by_mincore(int fd, uint64_t len, uint8_t *vec, char **why)
 	void *p;
 	int ret = 0;
 
-	if (!mincore_honest(fd))
+	if (!mincore_honest(fd)) {
 		au_set_note(why, "mincore reports every page resident for files the caller neither owns nor may write; run as root or the owner");
+		return -EPERM;
+	}
 	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;

@@ -103,8 +103,10 @@ static int measure_file(struct au_mount *m, const struct statx *sx, const char *
 	if (!f->eres)
 		return -ENOMEM;
 	ret = au_resident(fd, f->size, walk.how, f->eres, &m->method, &m->untrusted);
-	if (ret)
+	if (ret) {
+		f->labels |= AU_L_NORES;
 		au_set_note(&m->untrusted, "page-cache residency of %s: %s", path, strerror(-ret));
+	}
 	return 0;
 }
 
@@ -169,9 +171,14 @@ static int measure_backing(struct au_mount *m)
 	if (!m->bres || !m->bown)
 		return -ENOMEM;
 	ret = au_resident(m->bfd, m->bsize, walk.how, m->bres, &used, &m->untrusted);
-	if (ret)
-		au_set_note(&m->untrusted, "page-cache residency of %s: %s", m->source, strerror(-ret));
 	m->method = used;
+	if (ret) {
+		au_set_note(&m->untrusted, "page-cache residency of %s: %s", m->source, strerror(-ret));
+		free(m->bres);
+		free(m->bown);
+		m->bres = NULL;
+		m->bown = NULL;
+	}
 	return 0;
 }
 

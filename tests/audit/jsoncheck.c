@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 static int page_size;
+static bool cur_trusted;	/* unknown (null) numbers only in untrusted mounts */
 static const char *where = "report";
 
 static void die(const char *what)
@@ -99,13 +100,15 @@ static int64_t file(json_object *f, const char *mnt)
 	if (i == 5)
 		die("unknown layout");
 	size = bytes(f, "size", false);
-	e = bytes(f, "erofs_cached", false);
+	e = bytes(f, "erofs_cached", true);
 	b = bytes(f, "backing_cached", true);
 	d = bytes(f, "double_cached", true);
+	if (cur_trusted && (e < 0 || d < 0))
+		die("trusted mount with an unknown erofs_cached or double_cached");
 	get(f, "extents", json_type_int, false);
 	if (!page_multiple(e) || !page_multiple(b) || !page_multiple(d))
 		die("a byte count is not a whole number of pages");
-	if (d > e || e > (size + page_size - 1) / page_size * page_size)
+	if ((e >= 0 && d > e) || e > (size + page_size - 1) / page_size * page_size)
 		die("double > erofs, or erofs > page-rounded size");
 	if (!strcmp(lay, "compressed") && d != 0)
 		die("compressed file counted as double-cached");
@@ -113,22 +116,24 @@ static int64_t file(json_object *f, const char *mnt)
 	labels(f);
 	pr(e), pr(b), pr(d);
 	printf("\n");
-	return e;
+	return e < 0 ? 0 : e;
 }
 
 static void totals(json_object *m, const char *mnt, int64_t files_erofs, bool all_files)
 {
 	json_object *t = get(m, "total", json_type_object, false);
-	int64_t e = bytes(t, "erofs_cached", false), b = bytes(t, "backing_cached", true);
+	int64_t e = bytes(t, "erofs_cached", true), b = bytes(t, "backing_cached", true);
 	int64_t d = bytes(t, "double_cached", true), bt = bytes(t, "backing_total_cached", true);
 	int64_t u = bytes(t, "unattributed_cached", true);
 
 	where = mnt;
-	if (all_files && files_erofs != e)
+	if (cur_trusted && (e < 0 || d < 0))
+		die("trusted mount with unknown totals");
+	if (all_files && e >= 0 && files_erofs != e)
 		die("total erofs_cached is not the sum of the files");
 	if (bt >= 0 && (b < 0 || u < 0 || b + u != bt))
 		die("backing_cached + unattributed_cached != backing_total_cached");
-	if (d > e)
+	if (e >= 0 && d > e)
 		die("total double > total erofs");
 	printf("T %s", mnt);
 	pr(e), pr(b), pr(d), pr(bt), pr(u);
@@ -151,6 +156,7 @@ static void mount(json_object *m, bool with_files)
 		die("kind is neither file nor bdev");
 	if (trusted == !!reason)
 		die("trusted and untrusted_reason disagree");
+	cur_trusted = trusted;
 	printf("M %s %s %d %s\n", mnt, kind, trusted, sysfs ? json_object_get_string(sysfs) : "-");
 	if (with_files) {
 		fa = get(m, "files", json_type_array, false);

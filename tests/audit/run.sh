@@ -249,6 +249,25 @@ t_errors() {
 	t_bad "bad --assert-max-double: one-line error" "invalid --assert-max-double" --assert-max-double 12Q "$P"
 }
 
+# an unprivileged caller gets EPERM from cachestat and lies from mincore:
+# the audit must say so (exit 2) and print no numbers, never zeros
+t_unpriv() {
+	local m
+	if ! command -v setpriv >/dev/null || ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$DT"; then
+		t_skip "unprivileged caller" "setpriv missing or $DT not reachable by uid 65534"
+		return
+	fi
+	for m in cachestat mincore; do
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$DT" audit -J --method $m \
+			--assert-max-double 1G "$P" > "$W/out.json" 2> "$W/err"
+		RC=$?
+		"$JC" < "$W/out.json" > "$W/out.txt" 2> "$W/jc.err"
+		check "unprivileged, $m: exit 2, untrusted, no numbers, one-line reason" \
+			"$RC/$(awk '$1 == "R" { print $2 "/" $3 }' "$W/out.txt")/$(fval "$P" big erofs)/$(grep -c 'cannot be trusted' "$W/err")" \
+			"2/0/-/-/1"
+	done
+}
+
 t_bdev() {
 	LOOP=$(losetup -f --show -r "$W/plain.img" 2>/dev/null) &&
 		mount -t erofs -o ro "$LOOP" "$W/mnt/bdev" 2>/dev/null ||
@@ -271,5 +290,6 @@ t_sparse
 t_lz4
 t_watch
 t_errors
+t_unpriv
 t_bdev
 t_done
