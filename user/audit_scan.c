@@ -203,12 +203,27 @@ static void undo_scan_reads(struct au_mount *m)
 }
 
 /* one full measurement of m; 0, or -errno on allocation failure */
+static bool still_mounted(struct au_mount *m)
+{
+	struct stat st;
+
+	if (!stat(m->mnt, &st) && st.st_dev == m->dev)
+		return true;
+	au_set_note(&m->untrusted, "%s vanished mid-scan: no longer mounted", m->mnt);
+	return false;
+}
+
 int au_scan(struct au_mount *m, enum au_method how)
 {
 	size_t i;
 	int ret;
 
 	au_mount_reset(m);
+	if (!still_mounted(m)) {
+		au_count_totals(m);
+		m->erofs_cached = m->double_cached = AU_UNKNOWN;
+		return 0;
+	}
 	walk.m = m;
 	walk.how = how;
 	walk.err = 0;
@@ -226,5 +241,7 @@ int au_scan(struct au_mount *m, enum au_method how)
 	for (i = 0; i < m->nfiles; i++)
 		au_count_file(m, &m->files[i], i);
 	au_count_totals(m);
+	if (!still_mounted(m))	/* unmounted while we walked: numbers are partial */
+		m->erofs_cached = m->double_cached = AU_UNKNOWN;
 	return 0;
 }

@@ -230,6 +230,23 @@ t_watch() {
 	check "--watch text: header + 2 samples x 2 mounts" "$(wc -l < "$W/lines")" 5
 }
 
+# unmount between two --watch samples: later samples are unknown, exit 2
+t_vanish() {
+	local v=$W/mnt/v i pid
+	mkdir -p "$v"
+	"$FBM" "$W/plain.img" "$v" || { t_fail "vanished mount" "cannot mount"; return; }
+	"$DT" audit --watch 0.5 --count 4 "$v" > "$W/lines" 2> "$W/err" &
+	pid=$!
+	for i in $(seq 50); do
+		[ "$(wc -l < "$W/lines")" -ge 2 ] && break
+		sleep 0.1
+	done
+	"$FBM" -u "$v"
+	wait $pid
+	check "mount vanished mid-watch: exit 2, later samples unknown, reason given" \
+		"$?/$(awk 'NR > 2 && $2 == "-" && /untrusted/' "$W/lines" | wc -l)/$(grep -c 'vanished mid-scan' "$W/err" | sed 's/^[1-9][0-9]*$/y/')" "2/3/y"
+}
+
 # bad input: one line on stderr, nothing on stdout, non-zero exit
 t_bad() {
 	local name=$1 pat=$2; shift 2
@@ -289,6 +306,7 @@ t_chunk
 t_sparse
 t_lz4
 t_watch
+t_vanish
 t_errors
 t_unpriv
 t_bdev
