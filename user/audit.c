@@ -120,8 +120,10 @@ static int parse_opts(int argc, char **argv, struct au_opts *o)
 		if (c == '?' || parse_one(c, optarg, o))
 			return -1;
 	}
-	if (o->count && !o->watch)
-		return bad("--count without --watch", "");
+	if (o->count && !o->watch) {
+		au_err("--count needs --watch SECONDS");
+		return -1;
+	}
 	return 0;
 }
 

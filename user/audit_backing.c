@@ -118,6 +118,11 @@ static int open_image(struct au_mount *m)
 {
 	struct stat st;
 
+	if (m->source[0] != '/') {
+		au_set_note(&m->untrusted, "%s was mounted from the relative path '%s': cannot tell which image that was",
+			    m->mnt, m->source);
+		return -1;
+	}
 	m->bfd = open(m->source, O_RDONLY | O_CLOEXEC | O_NOATIME);
 	if (m->bfd < 0 && errno == EPERM)
 		m->bfd = open(m->source, O_RDONLY | O_CLOEXEC);
