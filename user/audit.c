@@ -249,6 +249,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (!n) {
 		au_err("no file-backed EROFS mounts found; mount one or name a path on one");
+		if (o.json)
+			au_print_json(NULL, 0, &o);
 		return 0;
 	}
 	ret = run(ms, n, &o);
