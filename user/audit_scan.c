@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/fiemap.h>
 #include "audit.h"
 
 /* nftw has no user pointer */
@@ -182,27 +183,50 @@ static int measure_backing(struct au_mount *m)
 	return 0;
 }
 
+/* backing pages holding file data proper (not inline tails, not metadata) */
+static uint8_t *data_pages(struct au_mount *m, size_t n)
+{
+	uint8_t *d = calloc(n, 1);
+	uint64_t b, end;
+	size_t i, j;
+
+	for (i = 0; d && i < m->nfiles; i++) {
+		for (j = 0; j < m->files[i].next; j++) {
+			const struct au_ext *e = &m->files[i].ext[j];
+
+			if (e->flags & FIEMAP_EXTENT_DATA_INLINE)
+				continue;
+			end = (e->physical + e->len + au_page - 1) / au_page;
+			for (b = e->physical / au_page; b < end && b < n; b++)
+				d[b] = 1;
+		}
+	}
+	return d;
+}
+
 /*
  * FIEMAP of a file with an inline tail reads the tail's metadata block into
  * the image's page cache (erofs_iomap_begin maps IOMAP_INLINE data), and
- * path lookups read inodes: drop again what the scan itself brought in.
+ * path lookups read inodes: drop again the metadata pages that turned
+ * resident during the scan.  Data pages are left alone: a workload running
+ * meanwhile may have read them.
  */
 static void undo_scan_reads(struct au_mount *m)
 {
 	const char *used;
 	char *why = NULL;
 	size_t i, n = m->bsize / au_page + 1;
-	uint8_t *now = calloc(n, 1);
+	uint8_t *now = calloc(n, 1), *data = data_pages(m, n);
 
-	if (now && !au_resident(m->bfd, m->bsize, walk.how, now, &used, &why))
+	if (now && data && !au_resident(m->bfd, m->bsize, walk.how, now, &used, &why))
 		for (i = 0; i < n; i++)
-			if (now[i] && !m->bres[i])
+			if (now[i] && !m->bres[i] && !data[i])
 				posix_fadvise(m->bfd, i * au_page, au_page, POSIX_FADV_DONTNEED);
 	free(why);
 	free(now);
+	free(data);
 }
 
-/* one full measurement of m; 0, or -errno on allocation failure */
 static bool still_mounted(struct au_mount *m)
 {
 	struct stat st;
@@ -213,6 +237,7 @@ static bool still_mounted(struct au_mount *m)
 	return false;
 }
 
+/* one full measurement of m; 0, or -errno on allocation failure */
 int au_scan(struct au_mount *m, enum au_method how)
 {
 	size_t i;
