@@ -188,9 +188,12 @@ t_chunk() {
 	audit_json "$C"
 	check "chunk-based sparse: zero chunks deduplicated, 8 pages double, label shared" \
 		"$(fval "$C" sparse erofs)/$(fval "$C" sparse double)/$(fval "$C" sparse labels)" "$((8 * PG))/$((8 * PG))/shared"
+	# the file has 10 distinct backing pages (2 data chunks at each end, one
+	# shared zero chunk); how many are cached depends on the image's readahead
 	b=$(fval "$C" sparse backing)
-	[ "$b" -lt $((8 * PG)) ] 2>/dev/null && t_pass "chunk-based sparse: backing counts the shared chunk once" ||
-		t_fail "chunk-based sparse: backing counts the shared chunk once" "backing=$b"
+	[ "$b" -ge $((2 * PG)) ] 2>/dev/null && [ "$b" -le $((10 * PG)) ] &&
+		t_pass "chunk-based sparse: backing counts the shared chunk once" ||
+		t_fail "chunk-based sparse: backing counts the shared chunk once" "backing=$b, want 2..10 pages"
 }
 
 t_sparse() {
