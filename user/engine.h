@@ -23,6 +23,12 @@ struct dt_engine;
 struct dt_engine_opts {
 	unsigned int max_inflight;	/* bound of the in-flight request table; 0 = default */
 	unsigned int page_size;		/* 0 = 4096 */
+	/* added by the engine: */
+	bool expect_dio;		/* a buffered EROFS read, or an O_DIRECT open
+					 * refused with EINVAL, is a FAIL (CLI --expect-dio) */
+	uint64_t reorder_ns;		/* events are sorted by ts within this window;
+					 * 0 = 10 ms */
+	unsigned int reorder_max;	/* most events held for sorting; 0 = 65536 */
 };
 
 struct dt_engine *dt_engine_new(const struct dt_engine_opts *opts);
@@ -44,6 +50,21 @@ enum dt_verdict dt_engine_verdict(const struct dt_engine *e);
 /* reports (user/report.c) */
 void dt_report_text(const struct dt_engine *e, FILE *out, bool verbose);
 int dt_report_json(const struct dt_engine *e, const char *path);
+
+/*
+ * Read-only views for reports and tests (added by the engine; the record
+ * types are in user/ledger.h).  Valid after dt_engine_finish().
+ */
+struct dt_rq;
+struct dt_file;
+struct dt_stats;
+size_t dt_engine_nr_requests(const struct dt_engine *e);
+const struct dt_rq *dt_engine_request(const struct dt_engine *e, size_t i);
+size_t dt_engine_nr_files(const struct dt_engine *e);
+const struct dt_file *dt_engine_file(const struct dt_engine *e, size_t i);
+const struct dt_stats *dt_engine_stats(const struct dt_engine *e);
+/* why the overall verdict is not PASS (NULL past the last) */
+const char *dt_engine_reason(const struct dt_engine *e, size_t i);
 
 const char *dt_verdict_name(enum dt_verdict v);
 const char *dt_role_name(enum dt_role r);

@@ -21,6 +21,14 @@ int dt_evtext_write(FILE *out, const struct dt_event *ev);
  */
 int dt_evtext_read(FILE *in, struct dt_event *ev, unsigned int *lineno);
 
+/* added by the engine: directive writers for `run --record` (0 or -errno) */
+#include <stdint.h>
+int dt_evtext_write_lost(FILE *out, uint64_t lost);
+int dt_evtext_write_unbound(FILE *out, enum dt_role role, const char *why);
+int dt_evtext_write_inconclusive(FILE *out, const char *why);
+/* what was wrong with the line a read or replay rejected */
+const char *dt_evtext_error(void);
+
 struct dt_engine;
 /* feed a whole stream (events and directives) to an engine; 0 or -errno */
 int dt_evtext_replay(FILE *in, struct dt_engine *e, unsigned int *lineno);

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The correlation engine (plain C, no libbpf), the report, recorded streams,
+# `erofs-diotrace replay`, and their tests.
+DT_ENGINE_CORE := user/engine.c user/ledger.c user/verdict.c user/names.c \
+		  user/evtext.c user/report.c user/report_json.c
+ENGINE_SRCS += $(DT_ENGINE_CORE)
+TOOL_SRCS += user/replay.c
+
+# The unit tests link the engine alone, built apart from the tool's objects
+# so they never wait for BPF skeletons: that the engine links without libbpf
+# is part of what they prove.
+UNIT_OBJS := $(DT_ENGINE_CORE:%.c=$(O)/unit/%.o)
+UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test
+
+$(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_OBJS) -lcmocka -ljson-c -lm
+
+unit-tests: $(UNIT_TESTS)
+.SECONDARY: $(UNIT_OBJS)
+
+# one PASS/FAIL line per cmocka test case in $(O)/results/unit.txt
+test-unit: $(UNIT_TESTS)
+	sh tests/unit/run.sh $(UNIT_TESTS)
+
+# the CLI on the same recorded streams: exit codes, report, JSON
+test-replay: all $(O)/tests/unit/jsonq
+	sh tests/replay/run.sh
+
+$(O)/tests/unit/jsonq: tests/replay/jsonq.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -ljson-c
+
+TEST_SUITES += test-unit test-replay
+.PHONY: unit-tests test-unit test-replay

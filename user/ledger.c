@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The byte ledger of one request and its checks.
+ *
+ * Extents are clipped to the request ([pos, pos + total)) and swept in file
+ * order: META bytes are copied inline, MAPPED bytes must come from the
+ * backing file, the rest is zero-filled.  Backing reads are then walked in
+ * submit order against the MAPPED pieces: each must start at
+ * m_pa + (logical offset - m_la) of the piece it reads.
+ *
+ * Every check knows which probe roles it needs and whether it depends on
+ * seeing every event.  A missing role, lost events or a request that never
+ * returned turn its PASS (and any FAIL that rests on something *not* seen)
+ * into INCONCLUSIVE; a FAIL that rests on something seen stays a FAIL.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_int.h"
+
+#define R(x)	(1u << (x))
+
+struct piece {
+	uint64_t lo, hi;	/* logical range */
+	uint64_t pa;		/* physical position of lo */
+	uint64_t m_la, m_pa;	/* the extent it came from */
+};
+
+struct sweep {
+	uint64_t inl, zero, mapped, covered;
+	struct piece *pc;
+	size_t np;
+};
+
+static void set(struct dt_check_result *c, enum dt_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->st = st;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+static int cmp_ext(const void *a, const void *b)
+{
+	const struct dt_ext_rec *x = *(const struct dt_ext_rec * const *)a;
+	const struct dt_ext_rec *y = *(const struct dt_ext_rec * const *)b;
+
+	if (x->m_la != y->m_la)
+		return x->m_la < y->m_la ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* sweep the extents over [lo, hi) in file order; pieces only if s->pc */
+static int sweep(const struct dt_rq *rq, uint64_t lo, uint64_t hi, struct sweep *s)
+{
+	const struct dt_ext_rec **v;
+	uint64_t cur = lo;
+	unsigned int i;
+
+	v = calloc(rq->nr_ext + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < rq->nr_ext; i++)
+		v[i] = &rq->ext[i];
+	qsort(v, rq->nr_ext, sizeof(*v), cmp_ext);
+	for (i = 0; i < rq->nr_ext; i++) {
+		const struct dt_ext_rec *x = v[i];
+		uint64_t st = x->m_la > cur ? x->m_la : cur;
+		uint64_t end = add_sat(x->m_la, x->m_llen);
+
+		if (x->err || !x->m_llen)
+			continue;
+		if (end > hi)
+			end = hi;
+		if (end <= st)
+			continue;
+		if (x->m_flags & DT_MAP_META) {
+			s->inl += end - st;
+		} else if (x->m_flags & DT_MAP_MAPPED) {
+			s->mapped += end - st;
+			if (s->pc)
+				s->pc[s->np++] = (struct piece){ st, end,
+					x->m_pa + (st - x->m_la), x->m_la, x->m_pa };
+		} else {
+			s->zero += end - st;
+		}
+		s->covered += end - st;
+		cur = end;
+	}
+	free(v);
+	return 0;
+}
+
+static void advance(const struct piece *pc, size_t np, size_t *k, uint64_t *cur, uint64_t len)
+{
+	while (len && *k < np) {
+		uint64_t take = pc[*k].hi - *cur;
+
+		if (take > len)
+			take = len;
+		*cur += take;
+		len -= take;
+		if (*cur == pc[*k].hi && ++*k < np)
+			*cur = pc[*k].lo;
+	}
+}
+
+/* which piece holds physical position pos; the logical offset in *l */
+static const struct piece *find_phys(const struct piece *pc, size_t np, int64_t pos, uint64_t *l)
+{
+	size_t i;
+
+	for (i = 0; i < np; i++) {
+		if (pos < 0 || (uint64_t)pos < pc[i].pa ||
+		    (uint64_t)pos >= pc[i].pa + (pc[i].hi - pc[i].lo))
+			continue;
+		*l = pc[i].lo + ((uint64_t)pos - pc[i].pa);
+		return &pc[i];
+	}
+	return NULL;
+}
+
+/* match each backing read to the logical bytes it should carry */
+static void match_offsets(struct dt_rq *rq, const struct piece *pc, size_t np)
+{
+	uint64_t cur = np ? pc[0].lo : 0, l;
+	size_t k = 0;
+	unsigned int i;
+
+	for (i = 0; i < rq->nr_bk; i++) {
+		struct dt_bk_rec *b = &rq->bk[i];
+		const struct piece *p;
+
+		b->bad_offset = false;
+		b->expect_pos = k < np ? (int64_t)(pc[k].pa + (cur - pc[k].lo)) : -1;
+		b->logical = cur;
+		if (b->expect_pos >= 0 && b->pos == b->expect_pos) {
+			advance(pc, np, &k, &cur, b->len);
+			continue;
+		}
+		p = find_phys(pc, np, b->pos, &l);
+		if (p) {	/* lands right, just not in submit order */
+			k = p - pc;
+			cur = l;
+			b->expect_pos = b->pos;
+			b->logical = l;
+			advance(pc, np, &k, &cur, b->len);
+			continue;
+		}
+		b->bad_offset = np > 0;
+		advance(pc, np, &k, &cur, b->len);
+	}
+}
+
+static uint64_t clamp_eof(const struct dt_rq *rq)
+{
+	if (rq->isize == DT_UNKNOWN || rq->pos < 0)
+		return rq->len;
+	if ((uint64_t)rq->pos >= rq->isize)
+		return 0;
+	return rq->len < rq->isize - rq->pos ? rq->len : rq->isize - rq->pos;
+}
+
+static const char *errname(int64_t ret, char *buf, size_t n)
+{
+	const char *s = dt_errno_name(ret);
+
+	if (s) {
+		snprintf(buf, n, "-%s", s);
+		return buf;
+	}
+	snprintf(buf, n, "%lld", (long long)ret);
+	return buf;
+}
+
+/* ---- the checks ---- */
+
+static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_RETURN];
+	const struct dt_ledger *l = &rq->l;
+	uint64_t bmask = e->opts.page_size - 1;
+	char b[24];
+
+	if (!rq->ended)
+		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+	if (refused && (((uint64_t)rq->pos | rq->len) & bmask))
+		return set(c, DT_ST_PASS, "misaligned O_DIRECT read refused with EINVAL");
+	if (refused)
+		return set(c, DT_ST_INCONCLUSIVE, "O_DIRECT read refused with EINVAL before any I/O: "
+			   "position and length are aligned, the user buffer may not be (not traced)");
+	if (l->returned < 0)
+		return set(c, DT_ST_FAIL, "returned %s, expected %llu bytes",
+			   errname(l->returned, b, sizeof(b)), (unsigned long long)l->expected);
+	if ((uint64_t)l->returned == l->expected)
+		return set(c, DT_ST_PASS, "returned %lld of %llu requested%s",
+			   (long long)l->returned, (unsigned long long)l->requested,
+			   l->expected < l->requested ? " (clamped at EOF)" : "");
+	if (rq->isize == DT_UNKNOWN && (uint64_t)l->returned < l->requested)
+		return set(c, DT_ST_INCONCLUSIVE, "short read of %lld: i_size unknown, EOF cannot be checked",
+			   (long long)l->returned);
+	set(c, DT_ST_FAIL, "returned %lld, expected %llu (requested %llu at %lld, i_size %llu)",
+	    (long long)l->returned, (unsigned long long)l->expected,
+	    (unsigned long long)l->requested, (long long)rq->pos,
+	    (unsigned long long)rq->isize);
+}
+
+static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_DONE];
+	const struct dt_ledger *l = &rq->l;
+	char b[24];
+
+	*positive = true;
+	*complete = false;
+	if (!rq->ended)
+		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+	if (l->counters_read || l->returned >= 0) {
+		const char *src = l->counters_read ? "kernel counters" : "the return value";
+
+		if (l->done == l->total)
+			return set(c, DT_ST_PASS, "done %llu == total %llu (%s)",
+				   (unsigned long long)l->done, (unsigned long long)l->total, src);
+		return set(c, DT_ST_FAIL, "done %llu < total %llu (%s): %llu bytes never read",
+			   (unsigned long long)l->done, (unsigned long long)l->total, src,
+			   (unsigned long long)(l->total - l->done));
+	}
+	*positive = false;
+	*complete = true;
+	if (l->done < l->total)
+		return set(c, DT_ST_FAIL, "done %llu < total %llu (inferred from extents and backing "
+			   "completions; the read returned %s)", (unsigned long long)l->done,
+			   (unsigned long long)l->total, errname(l->returned, b, sizeof(b)));
+	set(c, DT_ST_PASS, "all %llu bytes accounted (inferred), yet the read returned %s",
+	    (unsigned long long)l->total, errname(l->returned, b, sizeof(b)));
+}
+
+static void chk_ledger(struct dt_rq *rq)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_LEDGER];
+	const struct dt_ledger *l = &rq->l;
+	uint64_t sum = l->inline_bytes + l->zero_bytes + l->bk_completed;
+
+	if (!rq->ended)
+		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+	if (!l->counters_read && l->returned < 0)
+		return set(c, DT_ST_NA, "done not readable and the read failed: done is inferred from this ledger");
+	if (l->done == sum)
+		return set(c, DT_ST_PASS, "done %llu = inline %llu + zero %llu + backing %llu",
+			   (unsigned long long)l->done, (unsigned long long)l->inline_bytes,
+			   (unsigned long long)l->zero_bytes, (unsigned long long)l->bk_completed);
+	set(c, DT_ST_FAIL, "done %llu != inline %llu + zero %llu + backing %llu (= %llu)%s",
+	    (unsigned long long)l->done, (unsigned long long)l->inline_bytes,
+	    (unsigned long long)l->zero_bytes, (unsigned long long)l->bk_completed,
+	    (unsigned long long)sum, l->unmapped_bytes ? "; part of the request was never mapped" : "");
+}
+
+static void chk_cover(struct dt_rq *rq)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_COVER];
+	const struct dt_ledger *l = &rq->l;
+
+	if (l->bk_submitted == l->mapped_bytes)
+		return set(c, DT_ST_PASS, "backing reads of %llu bytes cover the %llu mapped bytes",
+			   (unsigned long long)l->bk_submitted, (unsigned long long)l->mapped_bytes);
+	if (l->bk_submitted < l->mapped_bytes)
+		return set(c, DT_ST_FAIL, "%llu of %llu mapped bytes never read from the backing file",
+			   (unsigned long long)(l->mapped_bytes - l->bk_submitted),
+			   (unsigned long long)l->mapped_bytes);
+	set(c, DT_ST_FAIL, "backing reads of %llu bytes exceed the %llu mapped bytes",
+	    (unsigned long long)l->bk_submitted, (unsigned long long)l->mapped_bytes);
+}
+
+static void chk_offset(struct dt_rq *rq, size_t np)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_OFFSET];
+	unsigned int i;
+
+	if (!rq->nr_bk && !np)
+		return set(c, DT_ST_NA, "no mapped extent, no backing read");
+	if (!rq->nr_bk)
+		return set(c, DT_ST_INCONCLUSIVE, "%zu mapped extent pieces but no backing read seen", np);
+	for (i = 0; i < rq->nr_bk; i++) {
+		const struct dt_bk_rec *b = &rq->bk[i];
+
+		if (!b->bad_offset)
+			continue;
+		if (b->expect_pos < 0)
+			return set(c, DT_ST_FAIL, "wrong-offset backing read at %lld: beyond the mapped extents",
+				   (long long)b->pos);
+		return set(c, DT_ST_FAIL, "wrong-offset backing read at %lld, the extent says %lld "
+			   "(file offset %llu)%s", (long long)b->pos, (long long)b->expect_pos,
+			   (unsigned long long)b->logical,
+			   rq->l.bad_offsets > 1 ? " and more" : "");
+	}
+	if (!np)
+		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads but no mapped extent seen", rq->nr_bk);
+	set(c, DT_ST_PASS, "%u backing reads at m_pa + offset within the extent", rq->nr_bk);
+}
+
+static void chk_nocache(struct dt_rq *rq)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_NOCACHE];
+
+	if (rq->l.erofs_pc_bytes)
+		return set(c, DT_ST_FAIL, "%llu bytes inserted into the EROFS inode's page cache "
+			   "during the direct read", (unsigned long long)rq->l.erofs_pc_bytes);
+	set(c, DT_ST_PASS, "no EROFS page-cache insert");
+}
+
+static void chk_async(struct dt_rq *rq)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_ASYNC];
+	const struct dt_ledger *l = &rq->l;
+	unsigned int i, queued = 0;
+
+	if (!rq->nr_bk)
+		return set(c, DT_ST_NA, "no backing read");
+	for (i = 0; i < rq->nr_bk; i++) {
+		const struct dt_bk_rec *b = &rq->bk[i];
+
+		if (b->ret_seen && b->ret == -DT_EIOCBQUEUED)
+			queued++;
+		if (b->late)
+			return set(c, DT_ST_FAIL, "backing read rq=0x%llx completed (tid %u) after the "
+				   "read returned: the DIO did not wait for it",
+				   (unsigned long long)b->rq, b->done_tid);
+	}
+	if (l->pending)
+		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads never completed in the trace", l->pending);
+	set(c, DT_ST_PASS, "%u backing reads completed before the read returned (%u asynchronously)",
+	    rq->nr_bk, queued);
+}
+
+static void chk_direct(const struct dt_engine *e, struct dt_rq *rq)
+{
+	struct dt_check_result *c = &rq->chk[DT_CHK_DIRECT];
+
+	if (!e->opts.expect_dio)
+		return set(c, DT_ST_NA, "direct I/O not demanded");
+	if (rq->direct)
+		return set(c, DT_ST_PASS, "direct read");
+	set(c, DT_ST_FAIL, "buffered read (no O_DIRECT): %llu bytes into the EROFS page cache, "
+	    "%llu into the backing file's", (unsigned long long)rq->l.erofs_pc_bytes,
+	    (unsigned long long)rq->l.backing_pc_bytes);
+}
+
+/* ---- evidence: roles, lost events, unfinished requests ---- */
+
+static void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
+		     unsigned int roles, bool complete, bool positive)
+{
+	struct dt_check_result *c = &rq->chk[k];
+	char old[sizeof(c->why)];
+	unsigned int r;
+
+	if (c->st == DT_ST_NA || (c->st == DT_ST_FAIL && positive))
+		return;
+	memcpy(old, c->why, sizeof(old));
+	for (r = 0; r < DT_ROLE_MAX; r++)
+		if ((roles & R(r)) && !dt_role_bound(e, r))
+			return set(c, DT_ST_INCONCLUSIVE, "needs the %s probe, unbound: %s",
+				   dt_role_name(r), e->roles[r].why);
+	if (c->st == DT_ST_INCONCLUSIVE)
+		return;
+	if (complete && e->st.lost)
+		return set(c, DT_ST_INCONCLUSIVE, "%llu events lost (seen: %.120s)",
+			   (unsigned long long)e->st.lost, old);
+	if (complete && !rq->ended)
+		set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+}
+
+static bool needs_done_role(const struct dt_rq *rq)
+{
+	unsigned int i;
+
+	for (i = 0; i < rq->nr_bk; i++)
+		if (!rq->bk[i].ret_seen || rq->bk[i].ret == -DT_EIOCBQUEUED)
+			return true;
+	return false;
+}
+
+/* returns the bytes completed before the read returned */
+static uint64_t fill_backing(struct dt_rq *rq)
+{
+	struct dt_ledger *l = &rq->l;
+	uint64_t in_time = 0;
+	unsigned int i;
+
+	l->bk_submitted = l->bk_completed = 0;
+	l->pending = l->late_completions = l->bad_offsets = 0;
+	for (i = 0; i < rq->nr_bk; i++) {
+		const struct dt_bk_rec *b = &rq->bk[i];
+		bool sync = b->ret_seen && b->ret != -DT_EIOCBQUEUED;
+		int64_t res = b->done_seen ? b->result : b->ret;
+
+		l->bk_submitted += b->len;
+		if (b->done_seen || sync) {
+			if (res > 0)
+				l->bk_completed += res;
+			if (res > 0 && !b->late)
+				in_time += res;
+		} else {
+			l->pending++;
+		}
+		l->late_completions += b->late;
+		l->bad_offsets += b->bad_offset;
+	}
+	l->nr_backing = rq->nr_bk;
+	return in_time;
+}
+
+static int fill_ledger(struct dt_rq *rq, struct piece **pcp, size_t *npp)
+{
+	struct dt_ledger *l = &rq->l;
+	struct sweep s = { 0 };
+	uint64_t lo = rq->pos < 0 ? 0 : rq->pos, in_time;
+
+	l->requested = rq->len;
+	l->expected = clamp_eof(rq);
+	l->counters_read = rq->dio_ended && rq->dio_out.total != DT_UNKNOWN &&
+			   rq->dio_out.done != DT_UNKNOWN;
+	l->total = l->counters_read ? rq->dio_out.total : l->expected;
+	s.pc = calloc(rq->nr_ext + 1, sizeof(*s.pc));
+	if (!s.pc || sweep(rq, lo, add_sat(lo, l->total), &s))
+		return free(s.pc), -ENOMEM;
+	l->inline_bytes = s.inl;
+	l->zero_bytes = s.zero;
+	l->mapped_bytes = s.mapped;
+	l->unmapped_bytes = l->total - s.covered;
+	l->nr_extents = rq->nr_ext;
+	if (!rq->direct) {	/* buffered: readahead reads whole extents */
+		s = (struct sweep){ .pc = s.pc };
+		sweep(rq, 0, UINT64_MAX, &s);
+	}
+	match_offsets(rq, s.pc, s.np);
+	in_time = fill_backing(rq);
+	if (l->counters_read)
+		l->done = rq->dio_out.done;
+	else if (rq->ended && l->returned >= 0)
+		l->done = l->returned;
+	else	/* what had arrived when the read returned */
+		l->done = l->inline_bytes + l->zero_bytes + in_time;
+	*pcp = s.pc;
+	*npp = s.np;
+	return 0;
+}
+
+static enum dt_verdict rq_verdict(const struct dt_rq *rq)
+{
+	enum dt_verdict v = DT_PASS;
+	int k;
+
+	for (k = 0; k < DT_CHK_MAX; k++) {
+		if (rq->chk[k].st == DT_ST_FAIL)
+			return DT_FAIL;
+		if (rq->chk[k].st == DT_ST_INCONCLUSIVE)
+			v = DT_INCONCLUSIVE;
+	}
+	return v;
+}
+
+void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq)
+{
+	unsigned int bk = R(DT_ROLE_EXTENT) | R(DT_ROLE_BACKING_SUBMIT);
+	bool refused, positive, complete;
+	struct piece *pc = NULL;
+	size_t np = 0;
+
+	memset(rq->chk, 0, sizeof(rq->chk));
+	if (fill_ledger(rq, &pc, &np)) {
+		set(&rq->chk[DT_CHK_RETURN], DT_ST_INCONCLUSIVE, "out of memory");
+		rq->verdict = DT_INCONCLUSIVE;
+		return;
+	}
+	if (needs_done_role(rq))
+		bk |= R(DT_ROLE_BACKING_DONE);
+	refused = rq->direct && rq->ended && rq->l.returned == -EINVAL &&
+		  !rq->dio_seen && !rq->nr_ext && !rq->nr_bk;
+
+	chk_return(e, rq, refused);
+	evidence(e, rq, DT_CHK_RETURN, R(DT_ROLE_REQ), false, true);
+	chk_offset(rq, np);
+	evidence(e, rq, DT_CHK_OFFSET, bk, true, true);
+	chk_direct(e, rq);
+	if (rq->direct && !refused) {
+		chk_done(rq, &positive, &complete);
+		evidence(e, rq, DT_CHK_DONE, complete ? bk : R(DT_ROLE_REQ), complete, positive);
+		chk_ledger(rq);
+		evidence(e, rq, DT_CHK_LEDGER, bk, true, false);
+		chk_cover(rq);
+		evidence(e, rq, DT_CHK_COVER, bk, true, false);
+		chk_nocache(rq);
+		evidence(e, rq, DT_CHK_NOCACHE, R(DT_ROLE_PC_ADD), true, true);
+		chk_async(rq);
+		evidence(e, rq, DT_CHK_ASYNC, bk, true, true);
+	}
+	free(pc);
+	rq->verdict = rq_verdict(rq);
+}

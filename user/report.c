@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The text report: probe roles, reads (all with --verbose, else only those
+ * that did not PASS), files, the double-caching measurement, findings,
+ * evidence and the verdict.  Sizes are human-readable here; the JSON report
+ * (report_json.c) carries bytes.
+ */
+#include <string.h>
+#include "engine_int.h"
+
+#define MAX_LIST	16	/* extents / backing reads printed per read */
+
+static const char *hsize(char *buf, size_t n, uint64_t v)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double d = v;
+	int u = 0;
+
+	if (v == DT_UNKNOWN)
+		return "?";
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	if (!u || d == (uint64_t)d)
+		snprintf(buf, n, "%llu %s", (unsigned long long)d, unit[u]);
+	else
+		snprintf(buf, n, "%.1f %s", d, unit[u]);
+	return buf;
+}
+
+#define H(v)	hsize((char[24]){ 0 }, 24, (v))
+
+static const char *ret_str(char *buf, size_t n, int64_t ret)
+{
+	const char *s = ret < 0 ? dt_errno_name(ret) : NULL;
+
+	if (s)
+		snprintf(buf, n, "-%s", s);
+	else if (ret < 0)
+		snprintf(buf, n, "%lld", (long long)ret);
+	else
+		hsize(buf, n, ret);
+	return buf;
+}
+
+#define RET(v)	ret_str((char[24]){ 0 }, 24, (v))
+
+static void print_roles(const struct dt_engine *e, FILE *out)
+{
+	int r;
+
+	fprintf(out, "Probe roles\n");
+	for (r = 0; r < DT_ROLE_MAX; r++) {
+		if (dt_role_bound(e, r))
+			fprintf(out, "  %-15s bound     %llu events\n", dt_role_name(r),
+				(unsigned long long)e->st.role_events[r]);
+		else
+			fprintf(out, "  %-15s UNBOUND   %s\n", dt_role_name(r), e->roles[r].why);
+	}
+}
+
+static void print_extents(const struct dt_rq *rq, FILE *out)
+{
+	unsigned int i, shown = 0;
+
+	for (i = 0; i < rq->nr_ext; i++) {
+		const struct dt_ext_rec *x = &rq->ext[i];
+
+		if (i && !memcmp(x, &rq->ext[i - 1], sizeof(*x)))
+			continue;
+		if (shown++ == MAX_LIST) {
+			fprintf(out, "     extent  ... %u more\n", rq->nr_ext - i);
+			return;
+		}
+		if (x->err) {
+			fprintf(out, "     extent  m_la %llu: error %s\n",
+				(unsigned long long)x->m_la, RET(x->err));
+			continue;
+		}
+		fprintf(out, "     extent  [%llu, +%s) %s", (unsigned long long)x->m_la, H(x->m_llen),
+			x->m_flags & DT_MAP_META ? "META (inline)" :
+			x->m_flags & DT_MAP_MAPPED ? "MAPPED" : "hole");
+		if (x->m_flags & DT_MAP_MAPPED)
+			fprintf(out, " m_pa %llu", (unsigned long long)x->m_pa);
+		if (x->m_deviceid)
+			fprintf(out, " device %u", x->m_deviceid);
+		fputc('\n', out);
+	}
+}
+
+static void print_backing(const struct dt_rq *rq, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < rq->nr_bk && i < MAX_LIST; i++) {
+		const struct dt_bk_rec *b = &rq->bk[i];
+
+		fprintf(out, "     backing %u:%u ino %llu pos %lld len %s -> ", dt_dev_major(b->dev),
+			dt_dev_minor(b->dev), (unsigned long long)b->ino, (long long)b->pos, H(b->len));
+		if (b->done_seen)
+			fprintf(out, "%s", RET(b->result));
+		else if (b->ret_seen && b->ret != -DT_EIOCBQUEUED)
+			fprintf(out, "%s", RET(b->ret));
+		else
+			fprintf(out, "never completed");
+		if (b->ret_seen && b->ret == -DT_EIOCBQUEUED)
+			fprintf(out, " (queued, completed by tid %u%s)", b->done_tid,
+				b->late ? " AFTER the read returned" : "");
+		if (b->flags & DT_IOCB_DIRECT)
+			fprintf(out, " [directio]");
+		if (b->bad_offset)
+			fprintf(out, "  WRONG OFFSET: extent says %lld", (long long)b->expect_pos);
+		fputc('\n', out);
+	}
+	if (rq->nr_bk > MAX_LIST)
+		fprintf(out, "     backing ... %u more\n", rq->nr_bk - MAX_LIST);
+}
+
+static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *out, bool verbose)
+{
+	const struct dt_ledger *l = &rq->l;
+	int k;
+
+	fprintf(out, "  #%llu %.*s[%u/%u] %u:%u ino %llu %s pos %lld len %s -> %s  %s\n",
+		(unsigned long long)rq->id, DT_COMM_LEN, rq->comm, rq->pid, rq->tid,
+		dt_dev_major(rq->dev), dt_dev_minor(rq->dev), (unsigned long long)rq->ino,
+		rq->direct ? "direct" : "buffered", (long long)rq->pos, H(rq->len),
+		rq->ended ? RET(l->returned) : "(no return)", dt_verdict_name(rq->verdict));
+	if (verbose && rq->direct)
+		fprintf(out, "     ledger  expected %s, total %s, done %s (%s); inline %s + zero %s + "
+			"backing %s; mapped %s, backing submitted %s\n", H(l->expected), H(l->total),
+			H(l->done), l->counters_read ? "kernel" : l->returned >= 0 && rq->ended ?
+			"returned" : "inferred", H(l->inline_bytes), H(l->zero_bytes),
+			H(l->bk_completed), H(l->mapped_bytes), H(l->bk_submitted));
+	else if (verbose)
+		fprintf(out, "     ledger  expected %s; in the request: inline %s, zero %s, mapped %s; "
+			"backing reads %s submitted, %s completed\n", H(l->expected),
+			H(l->inline_bytes), H(l->zero_bytes), H(l->mapped_bytes),
+			H(l->bk_submitted), H(l->bk_completed));
+	if (verbose) {
+		print_extents(rq, out);
+		print_backing(rq, out);
+		fprintf(out, "     cache   EROFS +%s, backing +%s\n", H(l->erofs_pc_bytes),
+			H(l->backing_pc_bytes));
+	}
+	for (k = 0; k < DT_CHK_MAX; k++) {
+		const struct dt_check_result *c = &rq->chk[k];
+
+		if (c->st == DT_ST_NA || (!verbose && c->st == DT_ST_PASS))
+			continue;
+		fprintf(out, "     %-12s %s: %s\n", dt_status_name(c->st), dt_check_title(k), c->why);
+	}
+}
+
+static void print_reads(const struct dt_engine *e, FILE *out, bool verbose)
+{
+	const struct dt_stats *st = &e->st;
+	size_t i, shown = 0;
+
+	fprintf(out, "\nReads: %llu (%llu direct, %llu buffered): %llu PASS, %llu FAIL, "
+		"%llu INCONCLUSIVE\n", (unsigned long long)st->requests,
+		(unsigned long long)st->direct, (unsigned long long)st->buffered,
+		(unsigned long long)st->pass, (unsigned long long)st->fail,
+		(unsigned long long)st->inconclusive);
+	for (i = 0; i < e->nr_closed; i++) {
+		if (!verbose && e->closed[i]->verdict == DT_PASS)
+			continue;
+		if (!verbose && shown++ == 20) {
+			fprintf(out, "  ... more; --verbose lists every read\n");
+			break;
+		}
+		print_rq(e, e->closed[i], out, verbose);
+	}
+}
+
+static void print_files(const struct dt_engine *e, FILE *out)
+{
+	size_t i;
+
+	if (e->nr_files)
+		fprintf(out, "\nFiles\n");
+	for (i = 0; i < e->nr_files; i++) {
+		const struct dt_file *f = &e->files[i];
+
+		fprintf(out, "  %-7s %u:%u ino %llu: ", f->erofs ? "EROFS" : "backing",
+			dt_dev_major(f->dev), dt_dev_minor(f->dev), (unsigned long long)f->ino);
+		if (f->erofs)
+			fprintf(out, "%llu reads (%llu direct, %llu buffered), requested %s, returned %s, ",
+				(unsigned long long)f->requests, (unsigned long long)f->direct,
+				(unsigned long long)f->buffered, H(f->bytes_requested), H(f->bytes_returned));
+		else if (dt_role_bound(e, DT_ROLE_BACKING_SUBMIT))
+			fprintf(out, "%llu backing reads of %s, ", (unsigned long long)f->bk_reads,
+				H(f->bk_bytes));
+		else
+			fprintf(out, "backing reads not traced, ");
+		fprintf(out, "page cache +%s during reads, +%s outside, -%s", H(f->pc_in_reads),
+			H(f->pc_outside), H(f->pc_deleted));
+		if (f->failed || f->inconclusive || f->untracked)
+			fprintf(out, "; %llu FAIL, %llu INCONCLUSIVE, %llu untracked",
+				(unsigned long long)f->failed, (unsigned long long)f->inconclusive,
+				(unsigned long long)f->untracked);
+		fputc('\n', out);
+	}
+}
+
+static void print_double_cache(const struct dt_engine *e, FILE *out)
+{
+	const struct dt_stats *st = &e->st;
+
+	if (!st->buffered)
+		return;
+	fprintf(out, "\nDouble caching (buffered reads)\n  %llu buffered reads returned %s: "
+		"%s went into the EROFS page cache and %s into the backing file's (%s cached in all)\n",
+		(unsigned long long)st->buffered, H(st->buf_bytes_returned), H(st->buf_erofs_pc),
+		H(st->buf_backing_pc), H(st->buf_erofs_pc + st->buf_backing_pc));
+	if (!dt_role_bound(e, DT_ROLE_PC_ADD))
+		fprintf(out, "  (not measured: the pc_add probe is unbound: %s)\n",
+			e->roles[DT_ROLE_PC_ADD].why);
+}
+
+static void print_findings(const struct dt_engine *e, FILE *out)
+{
+	size_t i;
+
+	if (!e->nr_opens)
+		return;
+	fprintf(out, "\nFindings\n  this kernel has no direct I/O for file-backed EROFS "
+		"(open O_DIRECT -> EINVAL):\n");
+	for (i = 0; i < e->nr_opens && i < MAX_LIST; i++) {
+		const struct dt_open_rec *o = &e->opens[i];
+
+		fprintf(out, "    %.*s (%u:%u ino %llu) by %.*s[%u]\n", DT_PATH_MAX, o->path,
+			dt_dev_major(o->dev), dt_dev_minor(o->dev), (unsigned long long)o->ino,
+			DT_COMM_LEN, o->comm, o->pid);
+	}
+	if (e->nr_opens > MAX_LIST)
+		fprintf(out, "    ... %zu more\n", e->nr_opens - MAX_LIST);
+}
+
+static void print_evidence(const struct dt_engine *e, FILE *out)
+{
+	const struct dt_stats *st = &e->st;
+	uint64_t orphans = 0;
+	int t;
+
+	for (t = 0; t < DT_EV_MAX; t++)
+		orphans += st->orphans[t];
+	fprintf(out, "\nEvidence: %llu events, %llu lost, %llu reads untracked (in-flight table), "
+		"%llu out of order, %llu outside any read\n", (unsigned long long)st->events,
+		(unsigned long long)st->lost, (unsigned long long)st->untracked,
+		(unsigned long long)st->reordered, (unsigned long long)orphans);
+}
+
+void dt_report_text(const struct dt_engine *e, FILE *out, bool verbose)
+{
+	size_t i;
+
+	fprintf(out, "erofs-diotrace report (event format v%d)\n\n", DT_EVENT_VERSION);
+	print_roles(e, out);
+	print_reads(e, out, verbose);
+	print_files(e, out);
+	print_double_cache(e, out);
+	print_findings(e, out);
+	print_evidence(e, out);
+	fprintf(out, "\nVerdict: %s\n", dt_verdict_name(dt_engine_verdict(e)));
+	for (i = 0; i < e->nr_reasons; i++)
+		fprintf(out, "  - %s\n", e->reasons[i]);
+}
