@@ -34,12 +34,17 @@ $(O)/tests/dioread: tests/tracer-vm/dioread.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 
+# JSON report queries for the shell suites
+$(O)/tests/dt-jget: tests/tracer-host/jget.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -ljson-c
+
 TEST_SUITES	+= test-tracer-host test-tracer-vm
 
-test-tracer-host: all helpers
+test-tracer-host: all helpers $(O)/tests/dt-jget
 	sh tests/tracer-host/run.sh
 
-test-tracer-vm: all helpers $(O)/tests/dioread
+test-tracer-vm: all helpers $(O)/tests/dioread $(O)/tests/dt-jget
 	sh tests/tracer-vm/run.sh
 
 # Boot the rfc kernel and trace the default workload (tests/tracer-vm/workload.sh).

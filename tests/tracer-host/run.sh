@@ -1,0 +1,283 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# test-tracer-host: `erofs-diotrace run` on this host's kernel, where only
+# tracepoints load (fentry/fexit: EPERM, no kprobes) and file-backed EROFS has
+# no direct I/O.  Images live under build/ (ext4; tmpfs cannot back them).
+SUITE=tracer-host
+. "$(dirname "$0")/../lib.sh"
+
+R=$DT_ROOT
+T=${DT_TOOL:-$R/build/erofs-diotrace}
+J=$R/build/tests/dt-jget
+FB=$R/build/tests/fbmount
+W=$R/build/tests/tracer-host
+TO="timeout -s KILL 120"
+PAGE=$(getconf PAGESIZE)
+
+cleanup() {
+	for m in "$W/mnt" "$W/mnt2"; do
+		grep -qs " $m " /proc/mounts && "$FB" -u "$m"
+	done
+	[ -n "${bgpid:-}" ] && kill "$bgpid" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT INT TERM
+
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+
+setup() {
+	cleanup
+	rm -rf "$W" && mkdir -p "$W/src" "$W/src2" "$W/mnt" "$W/mnt2" || return 1
+	head -c 3000000 /dev/urandom > "$W/src/big" &&
+	echo small > "$W/src/small" &&
+	head -c 200000 /dev/urandom > "$W/src2/other" &&
+	mkfs.erofs --quiet "$W/a.img" "$W/src" >/dev/null 2>&1 &&
+	mkfs.erofs --quiet "$W/b.img" "$W/src2" >/dev/null 2>&1 &&
+	"$FB" "$W/a.img" "$W/mnt" && "$FB" "$W/b.img" "$W/mnt2"
+}
+
+if [ "$(id -u)" != 0 ]; then
+	t_skip "all" "needs root to load BPF programs and mount EROFS"
+	t_done
+fi
+if ! setup; then
+	t_fail "setup" "could not build and mount file-backed EROFS images under $W"
+	t_done
+fi
+BIG_INO=$(stat -c %i "$W/mnt/big")
+IMG_INO=$(stat -c %i "$W/a.img")
+
+# --- probe calibration: every role is bound or unbound by name ------------
+check_roles() {
+	$TO "$T" run -v -o "$W/roles.rep" -- true 2> "$W/roles.err"
+	missing=
+	for r in REQ DIO EXTENT BACKING_SUBMIT BACKING_DONE PC_ADD PC_DEL OPEN; do
+		grep -Eq "^  $r: ((fentry|fexit|kprobe|tp_btf|raw_tp) [a-z_/0-9]+|unbound \(.+: .+\))\$" \
+			"$W/roles.err" || missing="$missing $r"
+	done
+	if [ -n "$missing" ]; then
+		t_fail "-v names the program or the reasons for every role" "no line for:$missing"
+		return
+	fi
+	t_pass "-v names the program or the reasons for every role"
+	# what this host is: DIO does not exist, fentry is refused
+	if grep -Eq '^  DIO: unbound \(fentry: not in kernel BTF' "$W/roles.err" &&
+	   grep -Eq '^  REQ: (tp_btf|raw_tp) sys_enter/sys_exit$' "$W/roles.err"; then
+		t_pass "host: DIO unbound (not in BTF), REQ falls back to syscall tracepoints"
+	else
+		t_fail "host: DIO unbound (not in BTF), REQ falls back to syscall tracepoints" \
+			"$(grep -E '^  (DIO|REQ):' "$W/roles.err" | tr '\n' ' ')"
+	fi
+	if grep -q "UNBOUND" "$W/roles.rep" && grep -q "fentry: EPERM\|not in kernel BTF" "$W/roles.rep"; then
+		t_pass "report lists unbound roles with the reason"
+	else
+		t_fail "report lists unbound roles with the reason" "no UNBOUND line in $W/roles.rep"
+	fi
+}
+
+# --- buffered cat: double caching with both inodes' byte counts ------------
+check_cat() {
+	drop_caches
+	$TO "$T" run --json "$W/cat.json" -o "$W/cat.rep" -- cat "$W/mnt/big" > "$W/cat.out"
+	rc=$?
+	if [ $rc -ne 0 ] || ! cmp -s "$W/cat.out" "$W/src/big"; then
+		t_fail "run -- cat: exit status and output of cat" "rc=$rc"
+		return
+	fi
+	t_pass "run -- cat: exit status and output of cat"
+	want=$(( (3000000 + PAGE - 1) / PAGE * PAGE ))
+	erofs=$("$J" "$W/cat.json" summary.double_caching.erofs_pc_bytes)
+	bk=$("$J" "$W/cat.json" summary.double_caching.backing_pc_bytes)
+	bufs=$("$J" "$W/cat.json" summary.buffered)
+	if [ "$erofs" = "$want" ] && [ "${bk:-0}" -ge $((3000000 / PAGE * PAGE)) ] && [ "${bufs:-0}" -gt 0 ]; then
+		t_pass "cat: double caching measured: EROFS $erofs B, backing $bk B"
+	else
+		t_fail "cat: double caching measured" "erofs=$erofs (want $want) backing=$bk buffered=$bufs"
+	fi
+	# both inodes, by ino, in the per-file summary and in the text report
+	n=$("$J" "$W/cat.json" files.#)
+	i=0 seen_e=0 seen_b=0
+	while [ "$i" -lt "${n:-0}" ]; do
+		k=$("$J" "$W/cat.json" files.$i.kind) ino=$("$J" "$W/cat.json" files.$i.ino)
+		[ "$k" = erofs ] && [ "$ino" = "$BIG_INO" ] && seen_e=1
+		[ "$k" = backing ] && [ "$ino" = "$IMG_INO" ] && seen_b=1
+		i=$((i + 1))
+	done
+	if [ $seen_e = 1 ] && [ $seen_b = 1 ] && grep -q "ino $BIG_INO" "$W/cat.rep" &&
+	   grep -q "ino $IMG_INO" "$W/cat.rep" && grep -qi "double caching" "$W/cat.rep"; then
+		t_pass "cat: report names the EROFS inode ($BIG_INO) and the backing image ($IMG_INO)"
+	else
+		t_fail "cat: report names the EROFS inode and the backing image" \
+			"erofs=$seen_e backing=$seen_b in $W/cat.json / cat.rep"
+	fi
+}
+
+# --- O_DIRECT attempt: this kernel has no DIO for file-backed EROFS ---------
+check_odirect() {
+	$TO "$T" run --assert --json "$W/dd.json" -o "$W/dd.rep" -- \
+		dd if="$W/mnt/big" of=/dev/null iflag=direct bs=4096 count=1 2> "$W/dd.err"
+	rc=$?
+	if grep -q "Invalid argument" "$W/dd.err" &&
+	   grep -qi "no direct I/O for file-backed EROFS.*EINVAL" "$W/dd.rep" &&
+	   grep -q "ino $BIG_INO" "$W/dd.rep"; then
+		t_pass "dd iflag=direct: reported as no direct I/O on this kernel (EINVAL)"
+	else
+		t_fail "dd iflag=direct: reported as no direct I/O on this kernel (EINVAL)" "see $W/dd.rep"
+	fi
+	v=$("$J" "$W/dd.json" verdict)
+	if [ $rc -eq 2 ] && [ "$v" = INCONCLUSIVE ]; then
+		t_pass "dd iflag=direct: --assert exit 2, verdict INCONCLUSIVE (no read observed)"
+	else
+		t_fail "dd iflag=direct: --assert exit 2, verdict INCONCLUSIVE" "rc=$rc verdict=$v"
+	fi
+}
+
+# --- lost events: a tiny ring buffer must not give PASS ----------------------
+check_lost() {
+	drop_caches
+	$TO "$T" run --assert --ringbuf-size 4K --json "$W/lost.json" -o "$W/lost.rep" -- \
+		cat "$W/mnt/big" > /dev/null
+	rc=$?
+	lost=$("$J" "$W/lost.json" evidence.lost)
+	if [ "${lost:-0}" -gt 0 ] && [ $rc -eq 2 ]; then
+		t_pass "ring buffer overflow: $lost lost events counted, verdict INCONCLUSIVE"
+	else
+		t_fail "ring buffer overflow: lost events counted, verdict INCONCLUSIVE" "lost=$lost rc=$rc"
+	fi
+}
+
+# --- filters: process tree (forks), --mount, -p --------------------------------
+check_filters() {
+	drop_caches
+	$TO "$T" run --mount "$W/mnt2" --json "$W/mnt.json" -o /dev/null -- \
+		sh -c "cat '$W/mnt/big' '$W/mnt2/other' > /dev/null; (cat '$W/mnt2/other' > /dev/null)"
+	dev2=$(stat -c '%Hd:%Ld' "$W/mnt2/other") other=$(stat -c %i "$W/mnt2/other")
+	n=$("$J" "$W/mnt.json" reads.#) i=0 bad=0 comms=
+	while [ "$i" -lt "${n:-0}" ]; do
+		[ "$("$J" "$W/mnt.json" reads.$i.dev)" = "$dev2" ] &&
+		[ "$("$J" "$W/mnt.json" reads.$i.ino)" = "$other" ] || bad=1
+		comms="$comms $("$J" "$W/mnt.json" reads.$i.pid)"
+		i=$((i + 1))
+	done
+	npids=$(echo $comms | tr ' ' '\n' | sort -u | wc -l)
+	if [ "${n:-0}" -gt 0 ] && [ $bad = 0 ] && [ "$npids" -ge 2 ]; then
+		t_pass "--mount keeps one mount; forked children are traced ($npids processes)"
+	else
+		t_fail "--mount keeps one mount; forked children are traced" "reads=$n bad=$bad pids=$npids"
+	fi
+	$TO "$T" run --mount /tmp -- true 2> "$W/badmnt.err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l < "$W/badmnt.err")" -eq 1 ] && grep -q "not on an EROFS mount" "$W/badmnt.err"; then
+		t_pass "--mount on a non-EROFS directory: one-line error, exit 2"
+	else
+		t_fail "--mount on a non-EROFS directory: one-line error, exit 2" "rc=$rc: $(cat "$W/badmnt.err")"
+	fi
+	drop_caches
+	sh -c "sleep 1; cat '$W/mnt2/other' > /dev/null; sleep 1" &
+	bgpid=$!
+	$TO "$T" run -p $bgpid --json "$W/pid.json" -o /dev/null
+	wait $bgpid 2>/dev/null
+	bgpid=
+	n=$("$J" "$W/pid.json" reads.#)
+	if [ "${n:-0}" -gt 0 ] && [ "$("$J" "$W/pid.json" reads.0.comm)" = cat ]; then
+		t_pass "-p PID traces a running process tree until it exits"
+	else
+		t_fail "-p PID traces a running process tree until it exits" "reads=$n"
+	fi
+}
+
+# --- every exit path detaches; SIGTERM prints the partial report -----------
+# ids of the programs behind the loader's bpf_link fds
+our_progs() {
+	for f in /proc/$1/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in
+		*bpf_link*|*bpf-link*) sed -n 's/^prog_id:[[:space:]]*//p' "/proc/$1/fdinfo/${f##*/}" ;;
+		esac
+	done
+}
+
+check_signal() {
+	"$T" run --json "$W/sig.json" -o "$W/sig.rep" -- \
+		sh -c "cat '$W/mnt/big' > /dev/null; sleep 30" &
+	tp=$!
+	sleep 3
+	ids=$(our_progs $tp)
+	kill -TERM $tp
+	i=0
+	while kill -0 $tp 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 $tp 2>/dev/null; then
+		kill -KILL $tp
+		t_fail "SIGTERM: stops, detaches, partial report" "still running 5 s after SIGTERM"
+		return
+	fi
+	wait $tp
+	# programs are freed after an RCU grace period: give it a few seconds
+	i=0
+	while :; do
+		left=
+		for id in $ids; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left $id"; done
+		[ -z "$left" ] || [ $i -ge 30 ] && break
+		sleep 0.2; i=$((i + 1))
+	done
+	if [ -n "$ids" ] && [ -z "$left" ] && grep -q "interrupted" "$W/sig.rep" &&
+	   [ "$("$J" "$W/sig.json" verdict)" != PASS ] && [ "$("$J" "$W/sig.json" reads.#)" -gt 0 ]; then
+		t_pass "SIGTERM: stops CMD, detaches its $(echo $ids | wc -w) programs, partial report, not PASS"
+	else
+		t_fail "SIGTERM: stops CMD, detaches, partial report, not PASS" \
+			"programs before: '$ids', still loaded: '$left'; see $W/sig.rep"
+	fi
+}
+
+# --- record + replay give the same numbers --------------------------------
+check_record() {
+	drop_caches
+	$TO "$T" run --record "$W/cat.rec" --json "$W/rec.json" -o /dev/null -- cat "$W/mnt/big" > /dev/null
+	$TO "$T" replay --json "$W/replay.json" "$W/cat.rec" > /dev/null 2>&1
+	a=$("$J" "$W/rec.json" verdict summary.reads summary.double_caching.erofs_pc_bytes roles.3.why 2>&1)
+	b=$("$J" "$W/replay.json" verdict summary.reads summary.double_caching.erofs_pc_bytes roles.3.why 2>&1)
+	if [ -n "$a" ] && [ "$a" = "$b" ] && grep -q '^!unbound' "$W/cat.rec"; then
+		t_pass "--record stream replays to the same verdict, counts and unbound roles"
+	else
+		t_fail "--record stream replays to the same verdict and counts" "run: $a / replay: $b"
+	fi
+}
+
+# --- bad input ---------------------------------------------------------------
+check_usage() {
+	"$T" run 2> "$W/usage.err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l < "$W/usage.err")" -eq 1 ]; then
+		t_pass "run without a command: one-line error, exit 2"
+	else
+		t_fail "run without a command: one-line error, exit 2" "rc=$rc"
+	fi
+	if command -v setpriv >/dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$T" run -- true 2> "$W/priv.err"
+		rc=$?
+		if [ $rc -eq 2 ] && grep -q "needs root" "$W/priv.err" && [ "$(wc -l < "$W/priv.err")" -eq 1 ]; then
+			t_pass "unprivileged: one-line error, exit 2 (inconclusive)"
+		else
+			t_fail "unprivileged: one-line error, exit 2" "rc=$rc: $(cat "$W/priv.err")"
+		fi
+	else
+		t_skip "unprivileged: one-line error, exit 2" "setpriv (util-linux) not installed"
+	fi
+	"$T" run -o /dev/null -- /nonexistent/cmd 2> "$W/nocmd.err"
+	rc=$?
+	if [ $rc -eq 127 ] && grep -q "cannot run '/nonexistent/cmd'" "$W/nocmd.err"; then
+		t_pass "CMD that cannot run: named, exit 127"
+	else
+		t_fail "CMD that cannot run: named, exit 127" "rc=$rc"
+	fi
+}
+
+check_roles
+check_cat
+check_odirect
+check_lost
+check_filters
+check_signal
+check_record
+check_usage
+t_done
