@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# `erofs-diotrace replay` on the recorded streams in tests/data: --assert exit
+# codes, the text report, the JSON report, and one-line errors on bad input.
+SUITE=replay
+. "$(dirname "$0")/../lib.sh"
+: > "$DT_RESULTS"
+T="$DT_ROOT/build/erofs-diotrace"
+Q="$DT_ROOT/build/tests/unit/jsonq"
+D="$DT_ROOT/tests/data"
+W=$(mktemp -d /tmp/dt-replay.XXXXXX)
+trap 'rm -rf "$W"' EXIT INT TERM
+
+# FILE [OPTIONS] -> expected --assert status
+while read -r want file opts; do
+	# shellcheck disable=SC2086
+	"$T" replay --assert -q $opts "$D/$file" 2> "$W/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		t_pass "assert $file${opts:+ $opts} -> $want"
+	else
+		t_fail "assert $file${opts:+ $opts} -> $want" "got $rc: $(head -c 300 "$W/err")"
+	fi
+done <<'LIST'
+0 clean_dio.events
+0 multi_extent.events
+1 rfc_eio.events
+1 wrong_offset.events
+0 async_ooo.events
+1 async_late.events
+0 buffered_double_cache.events
+1 buffered_double_cache.events --expect-dio
+2 lost.events
+2 host_cat.events
+0 overflow.events
+2 overflow.events --max-inflight 2
+2 open_einval.events
+1 open_einval.events --expect-dio
+2 dio_einval.events
+LIST
+
+# without --assert: 0 once a report is written, whatever the verdict
+if "$T" replay -q "$D/rfc_eio.events"; then
+	t_pass "exit 0 without --assert"
+else
+	t_fail "exit 0 without --assert" "got $?"
+fi
+
+# text report: the findings a reader looks for
+check_text() {	# NAME FILE OPTIONS PATTERN
+	name=$1 file=$2 opts=$3 pat=$4
+	# shellcheck disable=SC2086
+	"$T" replay $opts "$D/$file" > "$W/out" 2>&1
+	if grep -q -- "$pat" "$W/out"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "no '$pat' in the report of $file"
+	fi
+}
+check_text "text: wrong offset named" wrong_offset.events -v "WRONG OFFSET: extent says 4198400"
+check_text "text: done < total" rfc_eio.events "" "done 1048576 < total 2097152"
+check_text "text: double caching" buffered_double_cache.events "" \
+	"128 KiB went into the EROFS page cache and 128 KiB into the backing file's"
+check_text "text: no direct I/O" open_einval.events "" \
+	"this kernel has no direct I/O for file-backed EROFS (open O_DIRECT -> EINVAL)"
+check_text "text: unbound role" host_cat.events "" "backing_submit  UNBOUND   fentry vfs_iocb_iter_read: EPERM"
+check_text "text: lost events" lost.events "" "3 events lost"
+check_text "text: late completion" async_late.events "-v" "AFTER the read returned"
+check_text "text: verdict line" clean_dio.events "" "^Verdict: PASS"
+
+# JSON: stable keys, bytes
+check_json() {	# FILE OPTIONS PATH WANT
+	file=$1 opts=$2 path=$3 want=$4
+	# shellcheck disable=SC2086
+	"$T" replay -q $opts --json "$W/r.json" "$D/$file" 2> "$W/err"
+	got=$("$Q" "$W/r.json" "$path" 2>&1)
+	if [ "$got" = "$want" ]; then
+		t_pass "json $file $path = $want"
+	else
+		t_fail "json $file $path = $want" "got '$got'"
+	fi
+}
+check_json clean_dio.events "" version 1
+check_json clean_dio.events "" verdict PASS
+check_json clean_dio.events "" reads.0.ledger.backing_completed 65536
+check_json clean_dio.events "" reads.0.ledger.erofs_pc_bytes 0
+check_json rfc_eio.events "" reads.0.error EIO
+check_json rfc_eio.events "" reads.0.ledger.done 1048576
+check_json rfc_eio.events "" reads.0.checks.done_total.status FAIL
+check_json wrong_offset.events "" reads.1.backing_reads.0.expected_pos 4198400
+check_json multi_extent.events "" reads.1.ledger.inline 100
+check_json multi_extent.events "" reads.0.ledger.zero 65536
+check_json buffered_double_cache.events "" summary.double_caching.backing_pc_bytes 131072
+check_json host_cat.events "" roles.3.bound false
+check_json overflow.events "--max-inflight 2" evidence.untracked_reads 1
+check_json open_einval.events "" findings.0.kind no_direct_io
+check_json lost.events "" evidence.lost 3
+
+# stdin
+if "$T" replay --assert -q - < "$D/clean_dio.events"; then
+	t_pass "stream from stdin"
+else
+	t_fail "stream from stdin" "exit $?"
+fi
+
+# bad input: one line naming the problem, exit 2, no report
+bad_input() {	# NAME PATTERN ARGS...
+	name=$1 pat=$2
+	shift 2
+	"$T" replay "$@" > "$W/out" 2> "$W/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l < "$W/err")" -eq 1 ] && grep -q -- "$pat" "$W/err" &&
+	   [ ! -s "$W/out" ]; then
+		t_pass "$name"
+	else
+		t_fail "$name" "exit $rc, stderr: $(head -c 300 "$W/err")"
+	fi
+}
+printf 'req_start ts=1\nreq_end ts=2 rett=5\n' > "$W/bad.events"
+bad_input "bad line named" "bad.events:2: unknown key 'rett'" "$W/bad.events"
+bad_input "missing file" "cannot open '$W/none.events'" "$W/none.events"
+bad_input "no file given" "give exactly one recorded stream FILE"
+bad_input "bad option value" "max-inflight wants" --max-inflight 0 "$D/clean_dio.events"
+t_done
