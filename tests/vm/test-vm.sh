@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Acceptance tests for the guest kernels and tests/vm/vm-run (suite test-vm).
+# Needs: make vm-helpers (odirect, fentry_probe, fbmount), mkfs.erofs, qemu.
+# Builds the unpatched and rfc kernels if they are not cached (~5 min each).
+SUITE=test-vm
+. "$(dirname "$0")/../lib.sh"
+cd "$DT_ROOT" || exit 1
+
+vmrun=tests/vm/vm-run
+work=$DT_ROOT/build/vm-test
+log=$DT_ROOT/build/results/test-vm.log
+: > "$log"
+
+for t in mkfs.erofs qemu-system-x86_64; do
+	command -v $t >/dev/null || { t_skip "all" "$t not installed (apt-get install erofs-utils qemu-system-x86)"; t_done; }
+done
+for b in build/tests/fbmount build/tests/vm/odirect build/tests/vm/fentry_probe; do
+	[ -x "$b" ] || { t_fail "helpers" "$b missing: run make vm-helpers"; t_done; }
+done
+
+# --- test image: a 3 MiB + 100 B file (last block partial) and a small one ---
+rm -rf "$work"
+mkdir -p "$work/src"
+head -c $((3 * 1024 * 1024 + 100)) /dev/urandom > "$work/src/data"
+head -c 200000 /dev/urandom > "$work/src/data2"
+if ! mkfs.erofs --quiet "$work/plain.erofs" "$work/src" >> "$log" 2>&1; then
+	t_fail "image" "mkfs.erofs failed, see $log"
+	t_done
+fi
+
+# vmrun_capture NAME ARGS...: run vm-run, keep its output in $work/NAME.txt
+vmrun_capture() {
+	local name=$1
+	shift
+	echo "=== $name: $vmrun $*" >> "$log"
+	"$vmrun" "$@" > "$work/$name.txt" 2>&1
+	local rc=$?
+	cat "$work/$name.txt" >> "$log"
+	echo "=== $name: exit $rc" >> "$log"
+	return $rc
+}
+
+# results the guest wrote to $OUT/checks.txt become suite lines
+import_checks() {	# import_checks NAME OUTDIR RC
+	local line n=0
+	if [ "$3" != 0 ]; then
+		t_fail "$1: guest run" "vm-run exit $3: $(tail -n 5 "$work/$1.txt" | tr '\n' ' ')"
+	fi
+	[ -f "$2/checks.txt" ] || { t_fail "$1: guest checks" "no $2/checks.txt"; return; }
+	while IFS= read -r line; do
+		n=$((n + 1))
+		case $line in
+		"PASS "*) t_pass "${line#PASS }" ;;
+		"FAIL "*) line=${line#FAIL }; t_fail "${line%% -- *}" "${line#* -- }" ;;
+		esac
+	done < "$2/checks.txt"
+	[ $n -gt 0 ] || t_fail "$1: guest checks" "empty $2/checks.txt"
+}
+
+for fl in unpatched rfc; do
+	o=$work/out-$fl
+	vmrun_capture "checks-$fl" --flavour $fl --timeout 300 --out "$o" -- \
+		tests/vm/guest-checks.sh $fl "$work/plain.erofs" "$work/src"
+	import_checks "checks-$fl" "$o" $?
+done
+
+# defect 6: a 4 KiB O_DIRECT read of the last, partial block oopses in
+# iov_iter_revert; vm-run must fail (120) and show the oops
+vmrun_capture oops --flavour rfc --timeout 300 -- \
+	"m=\$SCRATCH/m; mkdir \$m; cp $work/plain.erofs \$SCRATCH/i && build/tests/fbmount \$SCRATCH/i \$m &&
+	 build/tests/vm/odirect \$m/data $((3 * 1024 * 1024)) 4096; echo odirect-returned"
+rc=$?
+name="rfc: O_DIRECT read of the last partial block oopses in iov_iter_revert and vm-run fails with it"
+if [ $rc = 120 ] && grep -q 'iov_iter_revert' "$work/oops.txt" &&
+   ! grep -q odirect-returned "$work/oops.txt"; then
+	t_pass "$name"
+else
+	t_fail "$name" "vm-run exit $rc, see $work/oops.txt"
+fi
+
+# a crashed guest kernel fails the run and shows why
+vmrun_capture sysrq --flavour unpatched --timeout 120 -- 'echo c > /proc/sysrq-trigger; echo survived'
+rc=$?
+name="vm-run: 'echo c > /proc/sysrq-trigger' fails the run with the oops shown"
+if [ $rc = 120 ] && grep -q 'sysrq triggered crash' "$work/sysrq.txt" &&
+   ! grep -q survived "$work/sysrq.txt"; then
+	t_pass "$name"
+else
+	t_fail "$name" "vm-run exit $rc, see $work/sysrq.txt"
+fi
+
+# the command's status comes back, and so do its output and $OUT
+vmrun_capture exit3 --flavour unpatched --timeout 120 -- \
+	'echo to-stdout; echo to-stderr >&2; echo kept > $OUT/file; exit 3'
+rc=$?
+name="vm-run: a command that exits 3 makes the run exit 3, output and \$OUT come back"
+if [ $rc = 3 ] && grep -q to-stdout "$work/exit3.txt" && grep -q to-stderr "$work/exit3.txt" &&
+   [ "$(cat build/vm/out-unpatched/file 2>/dev/null)" = kept ]; then
+	t_pass "$name"
+else
+	t_fail "$name" "vm-run exit $rc, see $work/exit3.txt"
+fi
+
+# a guest that does not finish is killed at --timeout
+vmrun_capture timeout --flavour unpatched --timeout 25 -- 'sleep 600'
+rc=$?
+name="vm-run: a guest that does not finish within --timeout fails with 124"
+if [ $rc = 124 ] && grep -q 'did not finish' "$work/timeout.txt"; then
+	t_pass "$name"
+else
+	t_fail "$name" "vm-run exit $rc, see $work/timeout.txt"
+fi
+
+t_done
