@@ -298,6 +298,7 @@ static int on_bk_submit(struct dt_engine *e, struct dt_rq *rq, const struct dt_e
 	b->len = ev->bk.len;
 	b->flags = ev->bk.flags;
 	b->expect_pos = -1;
+	b->after_dio = rq->dio_ended;
 	f->bk_reads++;
 	f->bk_bytes += ev->bk.len;
 	return 0;
@@ -348,7 +349,7 @@ static int on_bk_done(struct dt_engine *e, const struct dt_event *ev)
 	b->done_seen = true;
 	b->result = ev->bk.ret;
 	b->done_tid = ev->tid;
-	if (rq->ended || rq->dio_ended)
+	if (rq->ended || (rq->dio_ended && !b->after_dio))
 		b->late = true;
 	return maybe_close(e, rq);
 }

@@ -223,13 +223,14 @@ static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
 	*complete = false;
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
-	if (l->counters_read || l->returned >= 0) {
-		const char *src = l->counters_read ? "kernel counters" : "the return value";
+	if (l->counters_read || (rq->dio_ended ? rq->dio_out.ret : l->returned) >= 0) {
+		const char *src = l->counters_read ? "kernel counters" :
+				  rq->dio_ended ? "the DIO's return value" : "the return value";
 
 		if (l->done == l->total)
 			return set(c, DT_ST_PASS, "done %llu == total %llu (%s)",
 				   (unsigned long long)l->done, (unsigned long long)l->total, src);
-		return set(c, DT_ST_FAIL, "done %llu < total %llu (%s): %llu bytes never read",
+		return set(c, DT_ST_FAIL, "done %llu < total %llu (%s): %llu bytes not done",
 			   (unsigned long long)l->done, (unsigned long long)l->total, src,
 			   (unsigned long long)(l->total - l->done));
 	}
@@ -251,7 +252,7 @@ static void chk_ledger(struct dt_rq *rq)
 
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
-	if (!l->counters_read && l->returned < 0)
+	if (!l->counters_read && (rq->dio_ended ? rq->dio_out.ret : l->returned) < 0)
 		return set(c, DT_ST_NA, "done not readable and the read failed: done is inferred from this ledger");
 	if (l->done == sum)
 		return set(c, DT_ST_PASS, "done %llu = inline %llu + zero %llu + backing %llu",
@@ -320,13 +321,16 @@ static void chk_async(struct dt_rq *rq)
 {
 	struct dt_check_result *c = &rq->chk[DT_CHK_ASYNC];
 	const struct dt_ledger *l = &rq->l;
-	unsigned int i, queued = 0;
+	unsigned int i, queued = 0, n = 0;
 
 	if (!rq->nr_bk)
 		return set(c, DT_ST_NA, "no backing read");
 	for (i = 0; i < rq->nr_bk; i++) {
 		const struct dt_bk_rec *b = &rq->bk[i];
 
+		if (b->after_dio)
+			continue;
+		n++;
 		if (b->ret_seen && b->ret == -DT_EIOCBQUEUED)
 			queued++;
 		if (b->late)
@@ -337,7 +341,7 @@ static void chk_async(struct dt_rq *rq)
 	if (l->pending)
 		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads never completed in the trace", l->pending);
 	set(c, DT_ST_PASS, "%u backing reads completed before the read returned (%u asynchronously)",
-	    rq->nr_bk, queued);
+	    n, queued);
 }
 
 static void chk_direct(const struct dt_engine *e, struct dt_rq *rq)
@@ -395,13 +399,17 @@ static uint64_t fill_backing(struct dt_rq *rq)
 	uint64_t in_time = 0;
 	unsigned int i;
 
-	l->bk_submitted = l->bk_completed = 0;
+	l->bk_submitted = l->bk_completed = l->bk_fallback = 0;
 	l->pending = l->late_completions = l->bad_offsets = 0;
 	for (i = 0; i < rq->nr_bk; i++) {
 		const struct dt_bk_rec *b = &rq->bk[i];
 		bool sync = b->ret_seen && b->ret != -DT_EIOCBQUEUED;
 		int64_t res = b->done_seen ? b->result : b->ret;
 
+		if (b->after_dio && rq->direct) {
+			l->bk_fallback += b->len;
+			continue;
+		}
 		l->bk_submitted += b->len;
 		if (b->done_seen || sync) {
 			if (res > 0)
@@ -443,12 +451,19 @@ static int fill_ledger(struct dt_rq *rq, struct piece **pcp, size_t *npp)
 	}
 	match_offsets(rq, s.pc, s.np);
 	in_time = fill_backing(rq);
-	if (l->counters_read)
+	if (l->counters_read) {
 		l->done = rq->dio_out.done;
-	else if (rq->ended && l->returned >= 0)
+		l->done_from = "kernel";
+	} else if (rq->dio_ended && rq->dio_out.ret >= 0) {
+		l->done = rq->dio_out.ret;
+		l->done_from = "dio_return";
+	} else if (!rq->dio_ended && rq->ended && l->returned >= 0) {
 		l->done = l->returned;
-	else	/* what had arrived when the read returned */
+		l->done_from = "return";
+	} else {	/* what had arrived when the read returned */
 		l->done = l->inline_bytes + l->zero_bytes + in_time;
+		l->done_from = "inferred";
+	}
 	*pcp = s.pc;
 	*npp = s.np;
 	return 0;

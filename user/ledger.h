@@ -57,6 +57,8 @@ struct dt_bk_rec {
 	uint32_t done_tid;
 	bool ret_seen, done_seen;
 	bool late;		/* completed after the request had returned */
+	bool after_dio;		/* submitted after the DIO returned: the buffered
+				 * fallback of generic_file_read_iter() */
 	bool bad_offset;	/* does not land where the extent says */
 	int64_t expect_pos;	/* where the extent says it should land, -1 unknown */
 	uint64_t logical;	/* file offset it was matched to, if expect_pos >= 0 */
@@ -68,12 +70,14 @@ struct dt_ledger {
 	int64_t returned;	/* req.ret: bytes or -errno */
 	uint64_t total, done;	/* the kernel's io.total/io.done, or inferred */
 	bool counters_read;	/* total/done were read from the kernel */
+	const char *done_from;	/* "kernel", "dio_return", "return" or "inferred" */
 	uint64_t inline_bytes;	/* META extents, clipped to the request */
 	uint64_t zero_bytes;	/* holes */
 	uint64_t mapped_bytes;	/* MAPPED extents: to be read from the backing file */
 	uint64_t unmapped_bytes; /* part of the request no extent covered */
 	uint64_t bk_submitted;	/* bytes asked of the backing file */
 	uint64_t bk_completed;	/* bytes the backing file delivered */
+	uint64_t bk_fallback;	/* read from the backing file after the DIO returned */
 	uint64_t erofs_pc_bytes; /* inserted into the EROFS inode's page cache */
 	uint64_t backing_pc_bytes; /* inserted into backing files' page cache */
 	unsigned int nr_extents, nr_backing;

@@ -109,6 +109,8 @@ static void print_backing(const struct dt_rq *rq, FILE *out)
 				b->late ? " AFTER the read returned" : "");
 		if (b->flags & DT_IOCB_DIRECT)
 			fprintf(out, " [directio]");
+		if (b->after_dio && rq->direct)
+			fprintf(out, " [after the DIO: buffered fallback]");
 		if (b->bad_offset)
 			fprintf(out, "  WRONG OFFSET: extent says %lld", (long long)b->expect_pos);
 		fputc('\n', out);
@@ -130,10 +132,12 @@ static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *ou
 	if (verbose && rq->direct)
 		fprintf(out, "     ledger  expected %s, total %s, done %s (%s); inline %s + zero %s + "
 			"backing %s; mapped %s, backing submitted %s\n", H(l->expected), H(l->total),
-			H(l->done), l->counters_read ? "kernel" : l->returned >= 0 && rq->ended ?
-			"returned" : "inferred", H(l->inline_bytes), H(l->zero_bytes),
+			H(l->done), l->done_from ? l->done_from : "?", H(l->inline_bytes), H(l->zero_bytes),
 			H(l->bk_completed), H(l->mapped_bytes), H(l->bk_submitted));
-	else if (verbose)
+	if (verbose && rq->direct && l->bk_fallback)
+		fprintf(out, "     after   the DIO returned, %s more read from the backing file "
+			"(buffered fallback)\n", H(l->bk_fallback));
+	if (verbose && !rq->direct)
 		fprintf(out, "     ledger  expected %s; in the request: inline %s, zero %s, mapped %s; "
 			"backing reads %s submitted, %s completed\n", H(l->expected),
 			H(l->inline_bytes), H(l->zero_bytes), H(l->mapped_bytes),

@@ -53,12 +53,14 @@ static jo *ledger(const struct dt_ledger *l)
 	ADD(o, "total", u64(l->total));
 	ADD(o, "done", u64(l->done));
 	ADD(o, "counters_read", json_object_new_boolean(l->counters_read));
+	ADD(o, "done_from", l->done_from ? json_object_new_string(l->done_from) : NULL);
 	ADD(o, "inline", u64(l->inline_bytes));
 	ADD(o, "zero", u64(l->zero_bytes));
 	ADD(o, "mapped", u64(l->mapped_bytes));
 	ADD(o, "unmapped", u64(l->unmapped_bytes));
 	ADD(o, "backing_submitted", u64(l->bk_submitted));
 	ADD(o, "backing_completed", u64(l->bk_completed));
+	ADD(o, "backing_after_dio", u64(l->bk_fallback));
 	ADD(o, "erofs_pc_bytes", u64(l->erofs_pc_bytes));
 	ADD(o, "backing_pc_bytes", u64(l->backing_pc_bytes));
 	ADD(o, "extents", json_object_new_int(l->nr_extents));
@@ -102,6 +104,7 @@ static jo *backing(const struct dt_bk_rec *b)
 	ADD(o, "directio", json_object_new_boolean(b->flags & DT_IOCB_DIRECT));
 	ADD(o, "expected_pos", b->expect_pos >= 0 ? json_object_new_int64(b->expect_pos) : NULL);
 	ADD(o, "bad_offset", json_object_new_boolean(b->bad_offset));
+	ADD(o, "after_dio", json_object_new_boolean(b->after_dio));
 	return o;
 }
 

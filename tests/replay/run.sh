@@ -37,6 +37,9 @@ done <<'LIST'
 2 open_einval.events
 1 open_einval.events --expect-dio
 2 dio_einval.events
+1 kernel_counters.events
+1 dio_fallback.events
+0 readahead_gap.events
 LIST
 
 # without --assert: 0 once a report is written, whatever the verdict

@@ -162,6 +162,51 @@ static void async_completion_after_return(void **state)
 	dt_engine_free(e);
 }
 
+static void kernel_counters_read(void **state)
+{
+	struct dt_engine *e = replay("kernel_counters.events", NULL);
+	const struct dt_rq *full, *late;
+
+	assert_verdict(e, DT_FAIL);
+	full = rq_at(e, 0);	/* the bio filled: the kernel says so itself */
+	assert_true(full->l.counters_read);
+	assert_int_equal(full->l.total, 2 * M);
+	assert_int_equal(full->l.done, 1 * M);
+	assert_int_equal(full->l.bk_completed, 1 * M);
+	assert_check(full, DT_CHK_DONE, DT_ST_FAIL);
+	assert_non_null(strstr(full->chk[DT_CHK_DONE].why, "kernel counters"));
+	assert_check(full, DT_CHK_LEDGER, DT_ST_PASS);
+	late = rq_at(e, 1);	/* done 0, yet 64 KiB arrived later */
+	assert_int_equal(late->l.done, 0);
+	assert_int_equal(late->l.bk_completed, 64 * K);
+	assert_check(late, DT_CHK_LEDGER, DT_ST_FAIL);
+	assert_check(late, DT_CHK_ASYNC, DT_ST_FAIL);
+	dt_engine_free(e);
+}
+
+static void dio_fallback_fills_erofs_cache(void **state)
+{
+	struct dt_engine *e = replay("dio_fallback.events", NULL);
+	const struct dt_rq *rq;
+
+	assert_verdict(e, DT_FAIL);
+	rq = rq_at(e, 0);
+	assert_int_equal(rq->l.returned, 2 * M);
+	assert_int_equal(rq->l.done, 1 * M);		/* what the DIO returned */
+	assert_int_equal(rq->l.bk_submitted, 1 * M);	/* DIO phase */
+	assert_int_equal(rq->l.bk_fallback, 1 * M);	/* page-cache phase */
+	assert_int_equal(rq->l.erofs_pc_bytes, 1 * M);
+	assert_int_equal(rq->l.backing_pc_bytes, 2 * M);
+	assert_int_equal(rq->l.late_completions, 0);
+	assert_check(rq, DT_CHK_RETURN, DT_ST_PASS);
+	assert_check(rq, DT_CHK_NOCACHE, DT_ST_FAIL);
+	assert_check(rq, DT_CHK_DONE, DT_ST_FAIL);
+	assert_check(rq, DT_CHK_LEDGER, DT_ST_PASS);
+	assert_check(rq, DT_CHK_ASYNC, DT_ST_PASS);
+	assert_check(rq, DT_CHK_OFFSET, DT_ST_PASS);
+	dt_engine_free(e);
+}
+
 static void buffered_double_caching(void **state)
 {
 	struct dt_engine *e = replay("buffered_double_cache.events", NULL);
@@ -188,6 +233,23 @@ static void buffered_double_caching(void **state)
 		files++;
 	}
 	assert_int_equal(files, 2);
+	dt_engine_free(e);
+}
+
+static void readahead_around_cached_pages(void **state)
+{
+	struct dt_engine *e = replay("readahead_gap.events", NULL);
+	const struct dt_rq *rq;
+
+	assert_verdict(e, DT_PASS);
+	rq = rq_at(e, 0);
+	assert_int_equal(rq->l.nr_backing, 2);
+	assert_int_equal(rq->l.bk_submitted, 96 * K);
+	assert_int_equal(rq->l.erofs_pc_bytes, 96 * K);
+	assert_int_equal(rq->l.backing_pc_bytes, 96 * K);
+	assert_int_equal(rq->l.bad_offsets, 0);
+	assert_int_equal(rq->bk[1].logical, 64 * K);
+	assert_check(rq, DT_CHK_OFFSET, DT_ST_PASS);
 	dt_engine_free(e);
 }
 
@@ -293,6 +355,79 @@ static void einval_read_carried(void **state)
 	dt_engine_free(e);
 }
 
+/* one task, two reads in flight (an io_uring SQPOLL thread): the cookie decides */
+static void same_task_two_reads_by_cookie(void **state)
+{
+	struct dt_event ev = {
+		.version = DT_EVENT_VERSION, .pid = 7, .tid = 7, .dev = 35, .ino = 40,
+	};
+	static const struct { unsigned int type; uint64_t ts, cookie, len; int64_t ret; } seq[] = {
+		{ DT_EV_REQ_START, 10, 0xa000, 4096, 0 },
+		{ DT_EV_REQ_START, 11, 0xb000, 8192, 0 },
+		{ DT_EV_DIO_START, 12, 0xa000, 4096, 0 },
+		{ DT_EV_DIO_END,   13, 0xa000, 4096, 4096 },
+		{ DT_EV_REQ_END,   14, 0xa000, 4096, 4096 },
+		{ DT_EV_DIO_START, 15, 0xb000, 8192, 0 },
+		{ DT_EV_DIO_END,   16, 0xb000, 8192, 8192 },
+		{ DT_EV_REQ_END,   17, 0xb000, 8192, 8192 },
+	};
+	struct dt_engine *e = dt_engine_new(NULL);
+	size_t i;
+
+	dt_engine_note_unbound(e, DT_ROLE_PC_ADD, "test");
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		ev.type = seq[i].type;
+		ev.ts_ns = seq[i].ts;
+		ev.cookie = seq[i].cookie;
+		if (ev.type == DT_EV_REQ_START || ev.type == DT_EV_REQ_END)
+			ev.req = (struct dt_req){ .len = seq[i].len, .isize = 1 << 20,
+						  .flags = DT_IOCB_DIRECT, .ret = seq[i].ret };
+		else
+			ev.dio = (struct dt_dio){ .count = seq[i].len, .total = DT_UNKNOWN,
+						  .done = DT_UNKNOWN, .ret = seq[i].ret };
+		assert_int_equal(dt_engine_feed(e, &ev), 0);
+	}
+	dt_engine_finish(e);
+	assert_int_equal(dt_engine_nr_requests(e), 2);
+	assert_int_equal(rq_at(e, 0)->l.returned, 4096);
+	assert_int_equal(rq_at(e, 0)->l.done, 4096);
+	assert_int_equal(rq_at(e, 1)->l.returned, 8192);
+	assert_int_equal(rq_at(e, 1)->l.done, 8192);
+	assert_check(rq_at(e, 0), DT_CHK_DONE, DT_ST_PASS);
+	assert_check(rq_at(e, 1), DT_CHK_DONE, DT_ST_PASS);
+	dt_engine_free(e);
+}
+
+/* an extent of another inode on the same task is not this read's */
+static void foreign_extent_ignored(void **state)
+{
+	struct dt_event ev = {
+		.version = DT_EVENT_VERSION, .type = DT_EV_REQ_START, .pid = 7, .tid = 7,
+		.ts_ns = 10, .dev = 35, .ino = 40,
+		.req = { .pos = 0, .len = 4096, .isize = 8192 },
+	};
+	struct dt_engine *e = dt_engine_new(NULL);
+
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	ev.type = DT_EV_EXTENT;
+	ev.ts_ns = 20;
+	ev.ino = 41;
+	ev.ext = (struct dt_extent){ .m_la = 0, .m_llen = 4096, .m_pa = 8192,
+				     .m_flags = DT_MAP_MAPPED | DT_MAP_META };
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	ev.type = DT_EV_REQ_END;
+	ev.ts_ns = 30;
+	ev.ino = 40;
+	ev.req.ret = 4096;
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	dt_engine_finish(e);
+	assert_verdict(e, DT_PASS);
+	assert_int_equal(rq_at(e, 0)->l.nr_extents, 0);
+	assert_int_equal(rq_at(e, 0)->l.inline_bytes, 0);
+	assert_int_equal(dt_engine_stats(e)->orphans[DT_EV_EXTENT], 1);
+	dt_engine_free(e);
+}
+
 /* the feed API alone: a read that never returns, and an empty trace */
 static void unfinished_and_empty(void **state)
 {
@@ -328,13 +463,18 @@ int main(void)
 		cmocka_unit_test(wrong_offset_in_chunk),
 		cmocka_unit_test(async_out_of_order),
 		cmocka_unit_test(async_completion_after_return),
+		cmocka_unit_test(kernel_counters_read),
+		cmocka_unit_test(dio_fallback_fills_erofs_cache),
 		cmocka_unit_test(buffered_double_caching),
+		cmocka_unit_test(readahead_around_cached_pages),
 		cmocka_unit_test(buffered_fails_when_dio_expected),
 		cmocka_unit_test(lost_events_inconclusive),
 		cmocka_unit_test(unbound_role_inconclusive),
 		cmocka_unit_test(inflight_overflow),
 		cmocka_unit_test(open_einval_reported),
 		cmocka_unit_test(einval_read_carried),
+		cmocka_unit_test(same_task_two_reads_by_cookie),
+		cmocka_unit_test(foreign_extent_ignored),
 		cmocka_unit_test(unfinished_and_empty),
 	};
 
