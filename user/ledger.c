@@ -508,7 +508,7 @@ void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq)
 	chk_direct(e, rq);
 	if (rq->direct && !refused) {
 		chk_done(rq, &positive, &complete);
-		evidence(e, rq, DT_CHK_DONE, complete ? bk : R(DT_ROLE_REQ), complete, positive);
+		evidence(e, rq, DT_CHK_DONE, R(DT_ROLE_DIO) | (complete ? bk : 0), complete, positive);
 		chk_ledger(rq);
 		evidence(e, rq, DT_CHK_LEDGER, bk, true, false);
 		chk_cover(rq);

@@ -124,9 +124,10 @@ int cmd_replay(int argc, char **argv)
 	dt_engine_finish(e);
 	if (!a.quiet)
 		dt_report_text(e, stdout, a.verbose);
-	if (a.json && dt_report_json(e, a.json)) {
+	r = a.json ? dt_report_json(e, a.json) : 0;
+	if (r) {
 		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n", a.json,
-			strerror(errno));
+			strerror(-r));
 		dt_engine_free(e);
 		return 2;
 	}

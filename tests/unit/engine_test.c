@@ -305,6 +305,28 @@ static void unbound_role_inconclusive(void **state)
 	dt_engine_free(e);
 }
 
+/* the same clean read, but the DIO probe could not be bound */
+static void dio_unbound_done_inconclusive(void **state)
+{
+	struct dt_engine *e = dt_engine_new(NULL);
+	FILE *f = open_data("clean_dio.events");
+	unsigned int line = 0;
+	const struct dt_rq *rq;
+
+	dt_engine_note_unbound(e, DT_ROLE_DIO, "kprobe: no kprobes");
+	assert_int_equal(dt_evtext_replay(f, e, &line), 0);
+	fclose(f);
+	dt_engine_finish(e);
+	assert_verdict(e, DT_INCONCLUSIVE);
+	rq = rq_at(e, 0);
+	assert_int_equal(rq->l.done, 64 * K);
+	assert_check(rq, DT_CHK_DONE, DT_ST_INCONCLUSIVE);
+	assert_non_null(strstr(rq->chk[DT_CHK_DONE].why, "dio probe, unbound: kprobe: no kprobes"));
+	assert_check(rq, DT_CHK_RETURN, DT_ST_PASS);
+	assert_check(rq, DT_CHK_LEDGER, DT_ST_PASS);
+	dt_engine_free(e);
+}
+
 static void inflight_overflow(void **state)
 {
 	struct dt_engine_opts o = { .max_inflight = 2 };
@@ -470,6 +492,7 @@ int main(void)
 		cmocka_unit_test(buffered_fails_when_dio_expected),
 		cmocka_unit_test(lost_events_inconclusive),
 		cmocka_unit_test(unbound_role_inconclusive),
+		cmocka_unit_test(dio_unbound_done_inconclusive),
 		cmocka_unit_test(inflight_overflow),
 		cmocka_unit_test(open_einval_reported),
 		cmocka_unit_test(einval_read_carried),
