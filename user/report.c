@@ -134,6 +134,15 @@ static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *ou
 			"backing %s; mapped %s, backing submitted %s\n", H(l->expected), H(l->total),
 			H(l->done), l->done_from ? l->done_from : "?", H(l->inline_bytes), H(l->zero_bytes),
 			H(l->bk_completed), H(l->mapped_bytes), H(l->bk_submitted));
+	if (verbose && rq->dio_seen)
+		fprintf(out, "     dio     entered with %s at %lld, returned %s; kernel total %s, done %s\n",
+			H(rq->dio_in.count), (long long)rq->dio_in.pos,
+			rq->dio_ended ? RET(rq->dio_out.ret) : "(no return)",
+			rq->dio_ended ? H(rq->dio_out.total) : "?",
+			rq->dio_ended ? H(rq->dio_out.done) : "?");
+	else if (verbose && rq->direct)
+		fprintf(out, "     dio     %s\n", dt_role_bound(e, DT_ROLE_DIO) ?
+			"the DIO path was not entered" : "not traced (dio probe unbound)");
 	if (verbose && rq->direct && l->bk_fallback)
 		fprintf(out, "     after   the DIO returned, %s more read from the backing file "
 			"(buffered fallback)\n", H(l->bk_fallback));

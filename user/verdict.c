@@ -61,6 +61,32 @@ static void account(struct dt_engine *e, const struct dt_rq *rq)
 		f->bytes_returned += rq->l.returned;
 }
 
+/* the first few distinct reasons behind FAIL or INCONCLUSIVE checks */
+static void check_reasons(struct dt_engine *e, enum dt_status want)
+{
+	const char *seen[4];
+	size_t i, n = 0, k;
+	int c;
+
+	for (i = 0; i < e->nr_closed && n < 4; i++) {
+		const struct dt_rq *rq = e->closed[i];
+
+		for (c = 0; c < DT_CHK_MAX && n < 4; c++) {
+			if (rq->chk[c].st != want)
+				continue;
+			if (e->st.lost && strstr(rq->chk[c].why, " events lost (seen: "))
+				continue;	/* said once, below */
+			for (k = 0; k < n && strcmp(seen[k], rq->chk[c].why); k++)
+				;
+			if (k < n)
+				continue;
+			seen[n++] = rq->chk[c].why;
+			reason(e, "read #%llu: %s: %s", (unsigned long long)rq->id,
+			       dt_check_title(c), rq->chk[c].why);
+		}
+	}
+}
+
 static void decide(struct dt_engine *e)
 {
 	const struct dt_stats *st = &e->st;
@@ -69,11 +95,15 @@ static void decide(struct dt_engine *e)
 	if (st->fail)
 		reason(e, "%llu of %llu reads failed a check",
 		       (unsigned long long)st->fail, (unsigned long long)st->requests);
+	check_reasons(e, DT_ST_FAIL);
 	if (e->opts.expect_dio && st->refused_opens)
 		reason(e, "direct I/O expected, but %llu O_DIRECT opens were refused with EINVAL",
 		       (unsigned long long)st->refused_opens);
 	if (st->inconclusive)
-		reason(e, "%llu reads could not be fully checked", (unsigned long long)st->inconclusive);
+		reason(e, "%llu of %llu reads could not be fully checked",
+		       (unsigned long long)st->inconclusive, (unsigned long long)st->requests);
+	if (st->inconclusive && !st->fail)
+		check_reasons(e, DT_ST_INCONCLUSIVE);
 	if (st->lost)
 		reason(e, "%llu events lost", (unsigned long long)st->lost);
 	if (st->untracked)
