@@ -30,6 +30,7 @@ struct run_opts {
 	bool probes;		/* -v: which program bound each role */
 	bool verbose;		/* --verbose: per-request report lines */
 	bool assert_;
+	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
 	const char *json, *record, *mount, *out;
 	pid_t pid;
 	unsigned long rb_size;
@@ -71,6 +72,8 @@ static void usage(FILE *f)
 "  --json FILE        JSON report\n"
 "  --record FILE      write the event stream (for 'erofs-diotrace replay')\n"
 "  --assert           exit with the verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE\n"
+"  --expect-dio       a buffered EROFS read, or an O_DIRECT open refused with\n"
+"                     EINVAL, is a FAIL (default: reported only)\n"
 "  -p PID             trace this process tree too\n"
 "  --mount DIR        only the EROFS mount DIR is on\n"
 "  --ringbuf-size N   ring buffer bytes (K/M suffix; power of two), default 4M\n"
@@ -95,7 +98,7 @@ static int parse_size(const char *s, unsigned long *out)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP };
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -104,6 +107,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
+		{ "expect-dio", no_argument, NULL, OPT_DIO },
 		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "ringbuf-size", required_argument, NULL, OPT_RB },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -120,6 +124,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_JSON: o->json = optarg; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_ASSERT: o->assert_ = true; break;
+		case OPT_DIO: o->expect_dio = true; break;
 		case OPT_MOUNT: o->mount = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'p':
@@ -424,7 +429,10 @@ static void install_signals(void)
 
 static int setup(struct run_ctx *ctx)
 {
-	struct dt_engine_opts eo = { .page_size = sysconf(_SC_PAGESIZE) };
+	struct dt_engine_opts eo = {
+		.page_size = sysconf(_SC_PAGESIZE),
+		.expect_dio = ctx->o.expect_dio,
+	};
 	int err;
 
 	if (ctx->o.mount && (err = dt_mount_dev(ctx->o.mount, &ctx->mount_dev))) {
@@ -489,6 +497,8 @@ int cmd_run(int argc, char **argv)
 		cleanup(&ctx);
 		return 2;
 	}
+	if (ctx.o.probes)
+		fprintf(stderr, "erofs-diotrace: tracing\n");
 	trace_loop(&ctx);
 	rc = finish_report(&ctx);
 	if (ctx.o.probes)

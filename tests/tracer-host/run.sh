@@ -26,6 +26,19 @@ trap cleanup EXIT INT TERM
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
+# wait_for FILE REGEX: up to 60 s for FILE to exist (and hold a line matching REGEX)
+wait_for() {
+	i=0
+	while [ $i -lt 600 ]; do
+		if [ -e "$1" ] && { [ -z "$2" ] || grep -q "$2" "$1"; }; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 setup() {
 	cleanup
 	rm -rf "$W" && mkdir -p "$W/src" "$W/src2" "$W/mnt" "$W/mnt2" || return 1
@@ -133,11 +146,13 @@ check_odirect() {
 	fi
 }
 
-# --- lost events: a tiny ring buffer must not give PASS ----------------------
+# --- lost events: an overflowing ring buffer must not give PASS -------------
 check_lost() {
 	drop_caches
+	# the workload stops the loader ($PPID) while it reads, so nothing drains
+	# the 4 KiB ring buffer: overflow is certain, not a race
 	$TO "$T" run --assert --ringbuf-size 4K --json "$W/lost.json" -o "$W/lost.rep" -- \
-		cat "$W/mnt/big" > /dev/null
+		sh -c "kill -STOP \$PPID; cat '$W/mnt/big' > /dev/null; kill -CONT \$PPID"
 	rc=$?
 	lost=$("$J" "$W/lost.json" evidence.lost)
 	if [ "${lost:-0}" -gt 0 ] && [ $rc -eq 2 ]; then
@@ -174,9 +189,14 @@ check_filters() {
 		t_fail "--mount on a non-EROFS directory: one-line error, exit 2" "rc=$rc: $(cat "$W/badmnt.err")"
 	fi
 	drop_caches
-	sh -c "sleep 1; cat '$W/mnt2/other' > /dev/null; sleep 1" &
+	rm -f "$W/go"
+	sh -c "while [ ! -e '$W/go' ]; do sleep 0.1; done; cat '$W/mnt2/other' > /dev/null; sleep 1" &
 	bgpid=$!
-	$TO "$T" run -p $bgpid --json "$W/pid.json" -o /dev/null
+	$TO "$T" run -v -p $bgpid --json "$W/pid.json" -o /dev/null 2> "$W/pid.err" &
+	tp=$!
+	wait_for "$W/pid.err" "^erofs-diotrace: tracing" && touch "$W/go"
+	wait $tp
+	kill $bgpid 2>/dev/null
 	wait $bgpid 2>/dev/null
 	bgpid=
 	n=$("$J" "$W/pid.json" reads.#)
@@ -198,10 +218,11 @@ our_progs() {
 }
 
 check_signal() {
+	rm -f "$W/sig.flag"
 	"$T" run --json "$W/sig.json" -o "$W/sig.rep" -- \
-		sh -c "cat '$W/mnt/big' > /dev/null; sleep 30" &
+		sh -c "cat '$W/mnt/big' > /dev/null; touch '$W/sig.flag'; sleep 30" &
 	tp=$!
-	sleep 3
+	wait_for "$W/sig.flag" ""
 	ids=$(our_progs $tp)
 	kill -TERM $tp
 	i=0

@@ -1,0 +1,135 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# test-tracer-vm: `erofs-diotrace run` in a guest running the rfc flavour
+# (the direct-I/O RFC ported to 6.12), through tests/vm/vm-run.  The guest
+# part is tests/tracer-vm/workload.sh suite; it leaves reports, JSON, the -v
+# table and exit codes in $VO, checked here.
+SUITE=tracer-vm
+. "$(dirname "$0")/../lib.sh"
+
+R=$DT_ROOT
+J=$R/build/tests/dt-jget
+VO=$R/build/tests/tracer-vm/out
+FLAVOUR=${DT_TRACER_FLAVOUR:-rfc}
+
+if [ ! -x "$R/tests/vm/vm-run" ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	t_skip "all" "tests/vm/vm-run or qemu-system-x86_64 is not available here"
+	t_done
+fi
+if ! sh "$R/tests/tracer-vm/mkimages.sh" "$R/build/tests/tracer-vm"; then
+	t_fail "setup" "mkimages.sh could not build the EROFS images"
+	t_done
+fi
+rm -rf "$VO" && mkdir -p "$VO"
+
+# one guest boot for the whole suite; its own $OUT so no other run empties it
+cd "$R" || exit 1
+timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --timeout 1200 --out "$VO" -- \
+	'sh tests/tracer-vm/workload.sh suite' > "$R/build/tests/tracer-vm/vm.log" 2>&1
+rc=$?
+case $rc in
+0) t_pass "$FLAVOUR guest ran the workload; console clean (no oops/WARN)" ;;
+120) t_fail "$FLAVOUR guest ran the workload; console clean" "oops/BUG/WARNING on the console: see build/tests/tracer-vm/vm.log" ;;
+124) t_fail "$FLAVOUR guest ran the workload" "guest timed out" ;;
+*) t_fail "$FLAVOUR guest ran the workload" "vm-run exit $rc: $(tail -n 3 "$R/build/tests/tracer-vm/vm.log" | tr '\n' ' ')" ;;
+esac
+for f in pass chunk fail buffered; do
+	if [ ! -s "$VO/$f.json" ]; then
+		t_fail "guest produced the $f report" "no $VO/$f.json"
+		t_done
+	fi
+done
+
+j() { "$J" "$VO/$1.json" "$2"; }
+
+# --- the -v table: every role bound, by the rfc's own functions -------------
+check_table() {
+	bad=
+	for want in "REQ: fentry erofs_file_read_iter" "DIO: fentry erofs_fileio_direct_io" \
+		    "DIO io.total: fexit erofs_fileio_scan_iter" "DIO io.done: fexit erofs_fileio_end_io" \
+		    "EXTENT: fexit erofs_map_blocks" "BACKING_SUBMIT: fentry vfs_iocb_iter_read" \
+		    "BACKING_DONE: fentry erofs_fileio_ki_complete" \
+		    "PC_ADD: tp_btf mm_filemap_add_to_page_cache" \
+		    "PC_DEL: tp_btf mm_filemap_delete_from_page_cache" "OPEN: tp_btf sys_enter/sys_exit"; do
+		grep -qx "  $want" "$VO/pass.err" || bad="$bad [$want]"
+	done
+	if [ -z "$bad" ]; then
+		t_pass "rfc guest: -v shows every role bound (fentry/fexit, tp_btf)"
+	else
+		t_fail "rfc guest: -v shows every role bound" "missing:$bad"
+	fi
+}
+
+# every read of NAME: direct, PASS, full ledger, no EROFS page-cache insert
+check_reads_pass() {
+	name=$1 want_n=$2
+	n=$(j "$name" reads.#) i=0 bad= sizes=
+	while [ "$i" -lt "${n:-0}" ]; do
+		p=reads.$i
+		len=$(j "$name" $p.len)
+		sizes="$sizes $len"
+		for kv in "$p.direct=true" "$p.verdict=PASS" "$p.returned=$len" \
+			  "$p.ledger.total=$len" "$p.ledger.done=$len" "$p.ledger.counters_read=true" \
+			  "$p.ledger.backing_completed=$len" "$p.ledger.mapped=$len" \
+			  "$p.ledger.erofs_pc_bytes=0" "$p.ledger.bad_offsets=0"; do
+			[ "$(j "$name" "${kv%%=*}")" = "${kv#*=}" ] || bad="$bad ${kv%%=*}=$(j "$name" "${kv%%=*}")(want ${kv#*=})"
+		done
+		i=$((i + 1))
+	done
+	rc=$(cat "$VO/$name.rc")
+	if [ "$n" = "$want_n" ] && [ -z "$bad" ] && [ "$rc" = 0 ] && [ "$(j "$name" verdict)" = PASS ]; then
+		t_pass "$name: $n O_DIRECT reads ($sizes B) PASS: done == total == returned == backing bytes, 0 EROFS page-cache inserts"
+	else
+		t_fail "$name: O_DIRECT reads PASS with a full ledger" "reads=$n (want $want_n) rc=$rc verdict=$(j "$name" verdict)$bad"
+	fi
+	if [ "$(grep -c 'data-ok$' "$VO/$name.out")" = "$want_n" ]; then
+		t_pass "$name: the workload's bytes match the source file"
+	else
+		t_fail "$name: the workload's bytes match the source file" "$(tr '\n' ' ' < "$VO/$name.out")"
+	fi
+}
+
+check_extents() {
+	a=$(j chunk reads.0.extents.#) b=$(j chunk reads.1.extents.#)
+	if [ "${a:-0}" -ge 4 ] && [ "${b:-0}" -ge 8 ]; then
+		t_pass "chunk-based file: reads span $a and $b extents, each backing read at m_pa + offset"
+	else
+		t_fail "chunk-based file: reads span several extents" "extents: $a, $b (want >= 4, >= 8)"
+	fi
+}
+
+# --- the RFC's full bio: 2 MiB preadv into every other page -----------------
+check_fail() {
+	rc=$(cat "$VO/fail.rc")
+	tot=$(j fail reads.0.ledger.total) done=$(j fail reads.0.ledger.done)
+	ret=$(j fail reads.0.returned) cr=$(j fail reads.0.ledger.counters_read)
+	if [ "$rc" = 1 ] && [ "$(j fail verdict)" = FAIL ] && [ "$tot" = 2097152 ] &&
+	   [ "$cr" = true ] && [ "${done:-0}" -lt "$tot" ] && [ "$ret" = -5 ] &&
+	   grep -q "EIO" "$VO/fail.rep" && grep -q "errno=Input/output error" "$VO/fail.out"; then
+		t_pass "2 MiB preadv into every other page: FAIL, kernel done $done < total $tot, EIO"
+	else
+		t_fail "2 MiB preadv into every other page: FAIL with done < total and EIO" \
+			"rc=$rc verdict=$(j fail verdict) total=$tot done=$done counters_read=$cr returned=$ret"
+	fi
+}
+
+# --- a buffered read on rfc still double-caches ----------------------------
+check_buffered() {
+	e=$(j buffered summary.double_caching.erofs_pc_bytes)
+	size=$(stat -c %s "$R/build/tests/tracer-vm/src1/big")
+	want=$(( (size + 4095) / 4096 * 4096 ))
+	if [ "$e" = "$want" ] && [ "$(j buffered summary.direct)" = 0 ]; then
+		t_pass "buffered cat on rfc: EROFS page cache +$e B (the whole file)"
+	else
+		t_fail "buffered cat on rfc: EROFS page cache holds the whole file" "erofs_pc_bytes=$e want $want"
+	fi
+}
+
+check_table
+check_reads_pass pass 7
+check_reads_pass chunk 2
+check_extents
+check_fail
+check_buffered
+t_done
