@@ -576,6 +576,13 @@ void dt_engine_note_unbound(struct dt_engine *e, enum dt_role role, const char *
 		 why && *why ? why : "no program could be attached");
 }
 
+void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *how)
+{
+	if (role >= DT_ROLE_MAX || !how)
+		return;
+	snprintf(e->roles[role].how, sizeof(e->roles[role].how), "%s", how);
+}
+
 void dt_engine_note_inconclusive(struct dt_engine *e, const char *why)
 {
 	if (e->nr_notes >= DT_MAX_REASONS)

@@ -41,6 +41,8 @@ int dt_engine_feed(struct dt_engine *e, const struct dt_event *ev);
 void dt_engine_note_lost(struct dt_engine *e, uint64_t lost);
 void dt_engine_note_unbound(struct dt_engine *e, enum dt_role role, const char *why);
 void dt_engine_note_inconclusive(struct dt_engine *e, const char *why);
+/* added by the engine: which program bound a role (shown in the report) */
+void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *how);
 
 /* no more events: close what is still open, compute verdicts */
 void dt_engine_finish(struct dt_engine *e);

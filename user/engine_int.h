@@ -11,6 +11,7 @@
 struct dt_role_state {
 	bool unbound;
 	char why[128];
+	char how[96];	/* dt_engine_note_bound() */
 };
 
 struct dt_engine {

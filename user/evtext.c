@@ -16,7 +16,8 @@
  * are symbols joined by '|' (DIRECT, MAPPED, META, ...) and/or numbers;
  * strings are %XX-escaped (space, '%', '#', control and non-ASCII bytes).
  *
- * Directives: "!lost N", "!unbound ROLE why...", "!inconclusive why...".
+ * Directives: "!lost N", "!unbound ROLE why...", "!bound ROLE program...",
+ * "!inconclusive why...".
  */
 #include <ctype.h>
 #include <errno.h>
@@ -271,6 +272,13 @@ int dt_evtext_write_unbound(FILE *out, enum dt_role role, const char *why)
 	return ferror(out) ? -EIO : 0;
 }
 
+int dt_evtext_write_bound(FILE *out, enum dt_role role, const char *how)
+{
+	fprintf(out, "!bound %s ", dt_role_name(role));
+	put_why(out, how && *how ? how : "?");
+	return ferror(out) ? -EIO : 0;
+}
+
 int dt_evtext_write_inconclusive(FILE *out, const char *why)
 {
 	fputs("!inconclusive ", out);
@@ -493,7 +501,7 @@ static int parse_event(char *line, struct dt_event *ev)
 }
 
 struct directive {
-	enum { D_LOST, D_UNBOUND, D_INCONCLUSIVE } kind;
+	enum { D_LOST, D_UNBOUND, D_BOUND, D_INCONCLUSIVE } kind;
 	uint64_t lost;
 	int role;
 	const char *why;
@@ -516,16 +524,17 @@ static int parse_directive(char *line, struct directive *d)
 		d->why = *rest ? rest : "unspecified";
 		return 0;
 	}
-	if (strcmp(name, "unbound"))
-		return bad("unknown directive '!%.64s' (known: lost, unbound, inconclusive)", name);
-	d->kind = D_UNBOUND;
+	if (strcmp(name, "unbound") && strcmp(name, "bound"))
+		return bad("unknown directive '!%.64s' (known: lost, unbound, bound, inconclusive)",
+			   name);
+	d->kind = strcmp(name, "bound") ? D_UNBOUND : D_BOUND;
 	arg = strsep(&rest, " \t");
 	d->role = dt_role_parse(arg);
 	if (d->role < 0)
-		return bad("'!unbound' needs a role name (req, dio, extent, backing_submit, "
-			   "backing_done, pc_add, pc_del, open), got '%.64s'", arg);
+		return bad("'!unbound' and '!bound' need a role name (req, dio, extent, "
+			   "backing_submit, backing_done, pc_add, pc_del, open), got '%.64s'", arg);
 	rest = rest ? rest + strspn(rest, " \t") : "";
-	d->why = *rest ? rest : "no program could be attached";
+	d->why = *rest ? rest : d->kind == D_BOUND ? "?" : "no program could be attached";
 	return 0;
 }
 
@@ -582,6 +591,8 @@ int dt_evtext_replay(FILE *in, struct dt_engine *e, unsigned int *lineno)
 			dt_engine_note_lost(e, d.lost);
 		else if (r == 2 && d.kind == D_UNBOUND)
 			dt_engine_note_unbound(e, d.role, d.why);
+		else if (r == 2 && d.kind == D_BOUND)
+			dt_engine_note_bound(e, d.role, d.why);
 		else if (r == 2)
 			dt_engine_note_inconclusive(e, d.why);
 		else if (dt_engine_feed(e, &ev) == -ENOMEM)

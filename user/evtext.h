@@ -26,6 +26,7 @@ int dt_evtext_read(FILE *in, struct dt_event *ev, unsigned int *lineno);
 int dt_evtext_write_lost(FILE *out, uint64_t lost);
 int dt_evtext_write_unbound(FILE *out, enum dt_role role, const char *why);
 int dt_evtext_write_inconclusive(FILE *out, const char *why);
+int dt_evtext_write_bound(FILE *out, enum dt_role role, const char *how);
 /* what was wrong with the line a read or replay rejected */
 const char *dt_evtext_error(void);
 

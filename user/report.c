@@ -53,8 +53,9 @@ static void print_roles(const struct dt_engine *e, FILE *out)
 	fprintf(out, "Probe roles\n");
 	for (r = 0; r < DT_ROLE_MAX; r++) {
 		if (dt_role_bound(e, r))
-			fprintf(out, "  %-15s bound     %llu events\n", dt_role_name(r),
-				(unsigned long long)e->st.role_events[r]);
+			fprintf(out, "  %-15s bound     %llu events%s%s\n", dt_role_name(r),
+				(unsigned long long)e->st.role_events[r],
+				*e->roles[r].how ? ", by " : "", e->roles[r].how);
 		else
 			fprintf(out, "  %-15s UNBOUND   %s\n", dt_role_name(r), e->roles[r].why);
 	}

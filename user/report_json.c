@@ -181,6 +181,7 @@ static jo *roles(const struct dt_engine *e)
 		ADD(o, "name", json_object_new_string(dt_role_name(r)));
 		ADD(o, "bound", json_object_new_boolean(dt_role_bound(e, r)));
 		ADD(o, "why", dt_role_bound(e, r) ? NULL : json_object_new_string(e->roles[r].why));
+		ADD(o, "program", *e->roles[r].how ? json_object_new_string(e->roles[r].how) : NULL);
 		ADD(o, "events", u64(e->st.role_events[r]));
 		json_object_array_add(a, o);
 	}

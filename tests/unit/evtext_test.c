@@ -167,7 +167,8 @@ static const struct {
 	{ "req_start v=2", "not supported" },
 	{ "!lost", "needs a count" },
 	{ "!lost many", "needs a count" },
-	{ "!unbound nosuchrole because", "needs a role name" },
+	{ "!unbound nosuchrole because", "need a role name" },
+	{ "!bound", "need a role name" },
 	{ "!frobnicate", "unknown directive" },
 };
 
@@ -213,6 +214,7 @@ static void directives_reach_engine(void **state)
 		"!lost 2\n!lost 0x10\n"
 		"!unbound dio fentry: EPERM; no kprobes # not a comment here\n"
 		"!unbound pc_del\n"
+		"!bound req fentry erofs_file_read_iter\n"
 		"!inconclusive no BTF for the backing filesystem\n";
 	struct dt_engine *e = dt_engine_new(NULL);
 	char *buf = NULL;
@@ -235,6 +237,7 @@ static void directives_reach_engine(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "UNBOUND   fentry: EPERM; no kprobes # not a comment here"));
 	assert_non_null(strstr(buf, "pc_del          UNBOUND   no program could be attached"));
+	assert_non_null(strstr(buf, "req             bound     0 events, by fentry erofs_file_read_iter"));
 	free(buf);
 	dt_engine_free(e);
 
@@ -244,12 +247,14 @@ static void directives_reach_engine(void **state)
 	assert_int_equal(dt_evtext_write_lost(f, 7), 0);
 	assert_int_equal(dt_evtext_write_unbound(f, DT_ROLE_BACKING_DONE, "no\nkprobes"), 0);
 	assert_int_equal(dt_evtext_write_inconclusive(f, "why"), 0);
+	assert_int_equal(dt_evtext_write_bound(f, DT_ROLE_DIO, "fentry erofs_fileio_direct_io"), 0);
 	fclose(f);
-	assert_string_equal(buf, "!lost 7\n!unbound backing_done no kprobes\n!inconclusive why\n");
+	assert_string_equal(buf, "!lost 7\n!unbound backing_done no kprobes\n!inconclusive why\n"
+			    "!bound dio fentry erofs_fileio_direct_io\n");
 	f = fmemopen(buf, len, "r");
 	line = 0;
 	assert_int_equal(dt_evtext_read(f, &ev, &line), 0);
-	assert_int_equal(line, 3);
+	assert_int_equal(line, 4);
 	fclose(f);
 	free(buf);
 }
