@@ -190,8 +190,7 @@ static void put_flags(FILE *out, uint64_t v, enum kind k)
 static void put_field(FILE *out, const struct dt_event *ev, const struct field *f)
 {
 	const char *p = (const char *)ev + f->off;
-	uint64_t v = get_raw(ev, f);
-	uint64_t ones = f->size == 8 ? UINT64_MAX : (1ull << (8 * f->size)) - 1;
+	uint64_t v, ones;
 	const char *s;
 
 	if (f->kind == K_STR) {
@@ -200,6 +199,8 @@ static void put_field(FILE *out, const struct dt_event *ev, const struct field *
 		fprintf(out, " %s=", f->key);
 		return put_str(out, p, f->size);
 	}
+	v = get_raw(ev, f);
+	ones = f->size == 8 ? UINT64_MAX : (1ull << (8 * f->size)) - 1;
 	if (!v)
 		return;
 	fprintf(out, " %s=", f->key);

@@ -147,7 +147,8 @@ void dt_engine_finish(struct dt_engine *e)
 			dt_engine_note_inconclusive(e, "out of memory closing unfinished reads");
 		}
 	}
-	qsort(e->closed, e->nr_closed, sizeof(*e->closed), cmp_id);
+	if (e->nr_closed)
+		qsort(e->closed, e->nr_closed, sizeof(*e->closed), cmp_id);
 	for (i = 0; i < e->nr_closed; i++) {
 		dt_rq_evaluate(e, e->closed[i]);
 		account(e, e->closed[i]);
