@@ -14,7 +14,9 @@ for bin in "$@"; do
 	rc=$?
 	plan=$(printf '%s\n' "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n1)
 	seen=0
-	printf '%s\n' "$out" | grep '^#' | sed 's/^/    /'
+	if [ "$rc" -ne 0 ] || printf '%s\n' "$out" | grep -q '^not ok'; then
+		printf '%s\n' "$out" | grep -v '^ok ' | sed 's/^/    /'
+	fi
 	for line in $(printf '%s\n' "$out" | sed -n 's/^\(not ok\|ok\) [0-9]* - \(.*\)$/\1:\2/p' | tr ' ' '_'); do
 		seen=$((seen + 1))
 		case "$line" in
