@@ -90,8 +90,10 @@ static jo *extent(const struct dt_ext_rec *x)
 static jo *backing(const struct dt_bk_rec *b)
 {
 	jo *o = json_object_new_object();
+	char addr[24];
 
-	ADD(o, "rq", u64(b->rq));
+	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)b->rq);
+	ADD(o, "rq", json_object_new_string(addr));	/* an address: exact as text */
 	ADD(o, "dev", dev(b->dev));
 	ADD(o, "ino", u64(b->ino));
 	ADD(o, "pos", json_object_new_int64(b->pos));
