@@ -106,10 +106,16 @@ struct kp_args {
 	__u64 a2;
 };
 
+/* entry arguments by (tid, role): the kprobes nest (direct_io > map_blocks) */
+struct kp_key {
+	__u32 tid;
+	__u32 role;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__type(key, __u32);
+	__type(key, struct kp_key);
 	__type(value, struct kp_args);
 } kpargs SEC(".maps");
 
@@ -127,6 +133,26 @@ struct {
 } opens SEC(".maps");
 
 /* ---- helpers ---------------------------------------------------------- */
+
+static __always_inline void kp_save(__u32 role, struct kp_args *a)
+{
+	struct kp_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .role = role };
+
+	bpf_map_update_elem(&kpargs, &k, a, BPF_ANY);
+}
+
+/* take the saved entry arguments (copied out, entry deleted) */
+static __always_inline bool kp_take(__u32 role, struct kp_args *a)
+{
+	struct kp_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .role = role };
+	struct kp_args *v = bpf_map_lookup_elem(&kpargs, &k);
+
+	if (!v)
+		return false;
+	*a = *v;
+	bpf_map_delete_elem(&kpargs, &k);
+	return true;
+}
 
 static __always_inline void cnt_inc(__u32 idx)
 {
@@ -602,22 +628,19 @@ SEC("kprobe/erofs_fileio_direct_io")
 int BPF_KPROBE(kp_dio, struct kiocb *iocb, struct iov_iter *iter)
 {
 	struct kp_args a = { .a0 = (__u64)iocb };
-	__u32 tid = cur_tid();
 
-	bpf_map_update_elem(&kpargs, &tid, &a, BPF_ANY);
+	if (traced())
+		kp_save(DT_ROLE_DIO, &a);
 	return dio_start(iocb, iter, DT_SRC_KPROBE);
 }
 
 SEC("kretprobe/erofs_fileio_direct_io")
 int BPF_KRETPROBE(krp_dio, long ret)
 {
-	__u32 tid = cur_tid();
-	struct kp_args *a = bpf_map_lookup_elem(&kpargs, &tid);
+	struct kp_args a;
 
-	if (!a)
-		return 0;
-	dio_end((void *)a->a0, ret, DT_SRC_KPROBE);
-	bpf_map_delete_elem(&kpargs, &tid);
+	if (kp_take(DT_ROLE_DIO, &a))
+		dio_end((void *)a.a0, ret, DT_SRC_KPROBE);
 	return 0;
 }
 
@@ -680,23 +703,19 @@ SEC("kprobe/erofs_map_blocks")
 int BPF_KPROBE(kp_map_blocks, struct inode *inode, struct erofs_map_blocks___dt *map)
 {
 	struct kp_args a = { .a0 = (__u64)inode, .a1 = (__u64)map };
-	__u32 tid = cur_tid();
 
 	if (traced())
-		bpf_map_update_elem(&kpargs, &tid, &a, BPF_ANY);
+		kp_save(DT_ROLE_EXTENT, &a);
 	return 0;
 }
 
 SEC("kretprobe/erofs_map_blocks")
 int BPF_KRETPROBE(krp_map_blocks, int ret)
 {
-	__u32 tid = cur_tid();
-	struct kp_args *a = bpf_map_lookup_elem(&kpargs, &tid);
+	struct kp_args a;
 
-	if (!a)
-		return 0;
-	extent_emit((void *)a->a0, (void *)a->a1, ret, DT_SRC_KPROBE);
-	bpf_map_delete_elem(&kpargs, &tid);
+	if (kp_take(DT_ROLE_EXTENT, &a))
+		extent_emit((void *)a.a0, (void *)a.a1, ret, DT_SRC_KPROBE);
 	return 0;
 }
 
@@ -817,24 +836,20 @@ SEC("kprobe/vfs_iocb_iter_read")
 int BPF_KPROBE(kp_bk, struct file *file, struct kiocb *iocb, struct iov_iter *iter)
 {
 	struct kp_args a = { .a0 = (__u64)iocb };
-	__u32 tid = cur_tid();
 
 	bk_submit(file, iocb, iter, DT_SRC_KPROBE);
 	if (traced())
-		bpf_map_update_elem(&kpargs, &tid, &a, BPF_ANY);
+		kp_save(DT_ROLE_BACKING_SUBMIT, &a);
 	return 0;
 }
 
 SEC("kretprobe/vfs_iocb_iter_read")
 int BPF_KRETPROBE(krp_bk, long ret)
 {
-	__u32 tid = cur_tid();
-	struct kp_args *a = bpf_map_lookup_elem(&kpargs, &tid);
+	struct kp_args a;
 
-	if (!a)
-		return 0;
-	bk_ret((void *)a->a0, ret, DT_SRC_KPROBE);
-	bpf_map_delete_elem(&kpargs, &tid);
+	if (kp_take(DT_ROLE_BACKING_SUBMIT, &a))
+		bk_ret((void *)a.a0, ret, DT_SRC_KPROBE);
 	return 0;
 }
 

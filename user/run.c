@@ -32,6 +32,7 @@ struct run_opts {
 	bool assert_;
 	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
 	const char *json, *record, *mount, *out;
+	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
 	pid_t pid;
 	unsigned long rb_size;
 	char **cmd;
@@ -77,6 +78,7 @@ static void usage(FILE *f)
 "  -p PID             trace this process tree too\n"
 "  --mount DIR        only the EROFS mount DIR is on\n"
 "  --ringbuf-size N   ring buffer bytes (K/M suffix; power of two), default 4M\n"
+"  --avoid KINDS      never use these probe kinds (fentry,kprobe,tp_btf,raw_tp)\n"
 "  -o FILE            text report to FILE\n"
 "Without --assert the exit status is CMD's.\n");
 }
@@ -98,7 +100,21 @@ static int parse_size(const char *s, unsigned long *out)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO };
+static int check_kinds(const char *list)
+{
+	char buf[128], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!dt_probe_kind_known(tok)) {
+			fprintf(stderr, "erofs-diotrace: --avoid %s: unknown kind '%s' (fentry, fexit, kprobe, tp_btf, raw_tp)\n",
+				list, tok);
+			return -1;
+		}
+	return 0;
+}
+
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -108,6 +124,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
 		{ "expect-dio", no_argument, NULL, OPT_DIO },
+		{ "avoid", required_argument, NULL, OPT_AVOID },
 		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "ringbuf-size", required_argument, NULL, OPT_RB },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -125,6 +142,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_ASSERT: o->assert_ = true; break;
 		case OPT_DIO: o->expect_dio = true; break;
+		case OPT_AVOID:
+			if (check_kinds(optarg))
+				return -1;
+			o->avoid = optarg;
+			break;
 		case OPT_MOUNT: o->mount = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'p':
@@ -257,7 +279,7 @@ static int load_probes(struct run_ctx *ctx)
 	const void *elf = diotrace_bpf__elf_bytes(&sz);
 	int err;
 
-	err = dt_probe_calibrate(elf, sz, ctx->binds);
+	err = dt_probe_calibrate(elf, sz, ctx->o.avoid, ctx->binds);
 	if (err) {
 		fprintf(stderr, "erofs-diotrace: cannot read kernel BTF: %s; INCONCLUSIVE\n", strerror(-err));
 		return err;

@@ -225,9 +225,39 @@ static int cached_trial(const void *elf, size_t sz, const struct dt_probe_cand *
 	return err;
 }
 
+bool dt_probe_kind_known(const char *kind)
+{
+	static const char *kinds[] = { "fentry", "fexit", "kprobe", "tp_btf", "raw_tp" };
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i]))
+			return true;
+	return false;
+}
+
+/* is KIND in the comma-separated AVOID list? fentry and fexit go together */
+static bool avoided(const char *avoid, const char *kind)
+{
+	char list[128], *tok, *save = NULL;
+
+	if (!avoid)
+		return false;
+	snprintf(list, sizeof(list), "%s", avoid);
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, kind))
+			return true;
+		if ((!strcmp(tok, "fentry") || !strcmp(tok, "fexit")) &&
+		    (!strcmp(kind, "fentry") || !strcmp(kind, "fexit")))
+			return true;
+	}
+	return false;
+}
+
 static void calibrate_group(const void *elf, size_t sz, const struct btf *vmlinux,
-			    const struct dt_probe_group *g, struct dt_probe_bind *b,
-			    struct trial_cache *cache, unsigned int *ncache)
+			    const char *avoid, const struct dt_probe_group *g,
+			    struct dt_probe_bind *b, struct trial_cache *cache,
+			    unsigned int *ncache)
 {
 	const char *skip, *stage;
 	unsigned int i;
@@ -238,7 +268,7 @@ static void calibrate_group(const void *elf, size_t sz, const struct btf *vmlinu
 	for (i = 0; i < g->ncands; i++) {
 		const struct dt_probe_cand *c = &g->cands[i];
 
-		skip = precheck(vmlinux, c);
+		skip = avoided(avoid, c->kind) ? "avoided (--avoid)" : precheck(vmlinux, c);
 		if (skip) {
 			why_add(b, c->kind, "%s", skip);
 			continue;
@@ -255,7 +285,8 @@ static void calibrate_group(const void *elf, size_t sz, const struct btf *vmlinu
 	}
 }
 
-int dt_probe_calibrate(const void *elf, size_t sz, struct dt_probe_bind *binds)
+int dt_probe_calibrate(const void *elf, size_t sz, const char *avoid,
+		       struct dt_probe_bind *binds)
 {
 	libbpf_print_fn_t old = libbpf_set_print(silent_print);
 	struct trial_cache cache[64];
@@ -268,7 +299,8 @@ int dt_probe_calibrate(const void *elf, size_t sz, struct dt_probe_bind *binds)
 		return errno ? -errno : -ENOENT;
 	}
 	for (i = 0; i < dt_probe_ngroups; i++)
-		calibrate_group(elf, sz, vmlinux, &dt_probe_groups[i], &binds[i], cache, &ncache);
+		calibrate_group(elf, sz, vmlinux, avoid, &dt_probe_groups[i], &binds[i],
+				cache, &ncache);
 	btf__free(vmlinux);
 	libbpf_set_print(old);
 	return 0;

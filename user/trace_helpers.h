@@ -38,8 +38,15 @@ struct dt_probe_bind {
 extern const struct dt_probe_group dt_probe_groups[];
 extern const unsigned int dt_probe_ngroups;
 
-/* trial-load every candidate; fills binds[dt_probe_ngroups]; 0 or -errno */
-int dt_probe_calibrate(const void *elf, size_t sz, struct dt_probe_bind *binds);
+/*
+ * trial-load every candidate; fills binds[dt_probe_ngroups]; 0 or -errno.
+ * avoid: comma-separated kinds never to use ("fentry" covers fexit), or NULL.
+ */
+int dt_probe_calibrate(const void *elf, size_t sz, const char *avoid,
+		       struct dt_probe_bind *binds);
+
+/* is KIND a known candidate kind? (to check --avoid) */
+bool dt_probe_kind_known(const char *kind);
 
 /* before loading the real object: autoload exactly the winners */
 void dt_probe_select(struct bpf_object *obj, const struct dt_probe_bind *binds);

@@ -126,6 +126,21 @@ check_cat() {
 	fi
 }
 
+# --- raw_tp fallback (--avoid tp_btf) measures the same ----------------------
+check_rawtp() {
+	drop_caches
+	$TO "$T" run -v --avoid tp_btf --json "$W/raw.json" -o /dev/null -- cat "$W/mnt/big" \
+		> /dev/null 2> "$W/raw.err"
+	a=$("$J" "$W/cat.json" summary.reads summary.double_caching.erofs_pc_bytes)
+	b=$("$J" "$W/raw.json" summary.reads summary.double_caching.erofs_pc_bytes)
+	if grep -qx "  PC_ADD: raw_tp mm_filemap_add_to_page_cache" "$W/raw.err" &&
+	   grep -qx "  REQ: raw_tp sys_enter/sys_exit" "$W/raw.err" && [ -n "$a" ] && [ "$a" = "$b" ]; then
+		t_pass "--avoid tp_btf: raw_tp programs bind and measure the same reads and EROFS bytes"
+	else
+		t_fail "--avoid tp_btf: raw_tp programs bind and measure the same" "tp_btf: $a / raw_tp: $b"
+	fi
+}
+
 # --- O_DIRECT attempt: this kernel has no DIO for file-backed EROFS ---------
 check_odirect() {
 	$TO "$T" run --assert --json "$W/dd.json" -o "$W/dd.rep" -- \
@@ -295,6 +310,7 @@ check_usage() {
 
 check_roles
 check_cat
+check_rawtp
 check_odirect
 check_lost
 check_filters

@@ -34,7 +34,7 @@ case $rc in
 124) t_fail "$FLAVOUR guest ran the workload" "guest timed out" ;;
 *) t_fail "$FLAVOUR guest ran the workload" "vm-run exit $rc: $(tail -n 3 "$R/build/tests/tracer-vm/vm.log" | tr '\n' ' ')" ;;
 esac
-for f in pass chunk fail buffered; do
+for f in pass chunk fail buffered kprobe; do
 	if [ ! -s "$VO/$f.json" ]; then
 		t_fail "guest produced the $f report" "no $VO/$f.json"
 		t_done
@@ -126,10 +126,53 @@ check_buffered() {
 	fi
 }
 
+# --- kprobe/kretprobe fallback (--avoid fentry) gives the same findings ------
+check_kprobe() {
+	bad=
+	for r in "REQ: kprobe erofs_file_read_iter" "DIO: kprobe erofs_fileio_direct_io" \
+		 "EXTENT: kprobe erofs_map_blocks" "BACKING_SUBMIT: kprobe vfs_iocb_iter_read" \
+		 "BACKING_DONE: kprobe erofs_fileio_ki_complete"; do
+		grep -qx "  $r" "$VO/kprobe.err" || bad="$bad [$r]"
+	done
+	v0=$(j kprobe reads.0.verdict) v1=$(j kprobe reads.1.verdict) v2=$(j kprobe reads.2.verdict)
+	d2=$(j kprobe reads.2.ledger.done) t2=$(j kprobe reads.2.ledger.total)
+	if [ -z "$bad" ] && [ "$(cat "$VO/kprobe.rc")" = 1 ] && [ "$v0 $v1 $v2" = "PASS PASS FAIL" ] &&
+	   [ "$(j kprobe reads.1.ledger.backing_completed)" = 524288 ] &&
+	   [ "$t2" = 2097152 ] && [ "${d2:-0}" -lt "$t2" ]; then
+		t_pass "--avoid fentry: kprobes bind every kernel-function role; same PASS/PASS/FAIL (done $d2 < $t2)"
+	else
+		t_fail "--avoid fentry: kprobes bind every role with the same findings" \
+			"missing:$bad verdicts: $v0 $v1 $v2, done=$d2 total=$t2"
+	fi
+}
+
+# --- the same object on the unpatched flavour ---------------------------------
+check_unpatched() {
+	UO=$R/build/tests/tracer-vm/out-unpatched
+	rm -rf "$UO" && mkdir -p "$UO"
+	timeout -s KILL 1500 tests/vm/vm-run --flavour unpatched --timeout 1200 --out "$UO" -- \
+		'sh tests/tracer-vm/workload.sh unpatched' > "$R/build/tests/tracer-vm/vm-unpatched.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$UO/unpatched.json" ]; then
+		t_fail "unpatched guest: O_DIRECT refused, DIO unbound by name" "vm-run exit $rc; see build/tests/tracer-vm/vm-unpatched.log"
+		return
+	fi
+	if grep -qx "  REQ: fentry erofs_file_read_iter" "$UO/unpatched.err" &&
+	   grep -q "^  DIO: unbound (fentry: not in kernel BTF" "$UO/unpatched.err" &&
+	   grep -qi "no direct I/O for file-backed EROFS.*EINVAL" "$UO/unpatched.rep" &&
+	   [ "$(cat "$UO/unpatched.rc")" = 1 ] && [ "$("$J" "$UO/unpatched.json" verdict)" = FAIL ]; then
+		t_pass "unpatched guest: same object loads; DIO unbound (not in BTF); O_DIRECT EINVAL is a FAIL with --expect-dio"
+	else
+		t_fail "unpatched guest: O_DIRECT refused, DIO unbound by name" "see $UO/unpatched.err, .rep"
+	fi
+}
+
 check_table
 check_reads_pass pass 7
 check_reads_pass chunk 2
 check_extents
 check_fail
 check_buffered
+check_kprobe
+check_unpatched
 t_done

@@ -7,6 +7,7 @@
 #
 #   workload.sh demo    build two images, trace the default workload, print the report
 #   workload.sh suite   the same reads, one traced run per expectation; files in $OUT
+#   workload.sh unpatched   an O_DIRECT read on the unpatched flavour; files in $OUT
 #
 # The default workload: the images of tests/tracer-vm/mkimages.sh, copied to
 # $SCRATCH and mounted file-backed;
@@ -58,6 +59,14 @@ suite() {
 	traced chunk --assert --expect-dio -- "$DR" -c "$W/src2/multi" "$S/m2/multi" $CHUNK_OPS
 	traced fail --assert --expect-dio -- "$DR" -c "$W/src1/big" "$S/m1/big" $FAIL_OPS
 	traced buffered -- cat "$S/m1/big"
+	# the kprobe/kretprobe fallbacks, as on a kernel that refuses fentry
+	traced kprobe --avoid fentry --assert --expect-dio -- \
+		"$DR" -c "$W/src1/big" "$S/m1/big" p:0:4K p:1M:512K $FAIL_OPS
+}
+
+# on the unpatched flavour: the same object, no DIO function, O_DIRECT refused
+unpatched() {
+	traced unpatched --assert --expect-dio -- "$DR" "$S/m1/big" p:0:4K
 }
 
 demo() {
@@ -80,5 +89,6 @@ fi
 case $mode in
 demo) demo ;;
 suite) suite ;;
-*) echo "usage: workload.sh demo|suite" >&2; exit 2 ;;
+unpatched) unpatched ;;
+*) echo "usage: workload.sh demo|suite|unpatched" >&2; exit 2 ;;
 esac
