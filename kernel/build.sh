@@ -3,13 +3,13 @@
 #
 # Build (or find in the cache) one guest kernel flavour.
 #
-#   kernel/build.sh [--debug] [--quiet] FLAVOUR
+#   kernel/build.sh [--debug] [--quiet] [--cached-only] FLAVOUR
 #
 # FLAVOUR is `unpatched` or the name of a directory under kernel/patches/.
 # The result lives in $DIOTRACE_CACHE/kernels/<hash>/ (bzImage, vmlinux,
 # config, info), where <hash> covers the pinned source version, the patches,
-# the config fragments and this script.  The last line printed on stdout is
-# that directory.
+# the config fragments and this script's RECIPE number.  The last line
+# printed on stdout is that directory.
 #
 # Layout under $DIOTRACE_CACHE (default /var/cache/erofs-diotrace):
 #   src/linux-source-6.12/   pristine tree, unpacked once from the .deb tarball
@@ -17,6 +17,12 @@
 #   obj/<flavour>[-debug]/   O= object tree, kept: a patch change rebuilds
 #                            only what it touches (fs/erofs: ~15 s)
 #   kernels/<hash>/          finished builds
+#   kernels/by-flavour/      symlinks to the newest build of each variant
+#
+# Trees share inodes with the pristine tree: never edit files there in place
+# (that would change every flavour); change kernel/patches/ instead, which
+# rebuilds incrementally.  --cached-only: print the directory if this
+# exact build is cached, fail otherwise (never builds).
 set -eu -o pipefail
 
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
@@ -24,17 +30,19 @@ say() { [ "$quiet" = 1 ] || echo "kernel/build.sh: $*" >&2; }
 
 debug=0
 quiet=0
+cached_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--debug) debug=1 ;;
 	--quiet) quiet=1 ;;
-	-h|--help) sed -n '4,20p' "$0"; exit 0 ;;
+	--cached-only) cached_only=1 ;;
+	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) break ;;
 	esac
 	shift
 done
-[ $# -eq 1 ] || die "usage: kernel/build.sh [--debug] [--quiet] FLAVOUR"
+[ $# -eq 1 ] || die "usage: kernel/build.sh [--debug] [--quiet] [--cached-only] FLAVOUR"
 flavour=$1
 
 kdir=$(cd "$(dirname "$0")" && pwd)
@@ -63,9 +71,11 @@ have=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)
 [ -r "$TARBALL" ] || die "$TARBALL missing; reinstall: apt-get install --reinstall $PKG=$DEBVER"
 
 # --- content hash ----------------------------------------------------------
+# Bump RECIPE when a change here alters what gets built (not for comments).
+RECIPE=1
 hash=$( {
-	echo "$PKG $DEBVER $KVER $variant"
-	cat "$kdir/VERSION" "$0"
+	echo "$PKG $DEBVER $KVER $variant recipe $RECIPE"
+	cat "$kdir/VERSION"
 	for f in "${frags[@]}" "${patches[@]}"; do
 		echo "== ${f#"$kdir"/}"
 		cat "$f"
@@ -83,6 +93,7 @@ finish() {
 }
 mkdir -p "$cache/kernels/by-flavour" "$cache/locks"
 [ -f "$out/info" ] && finish cached
+[ "$cached_only" = 1 ] && die "$variant is not built (hash $hash); run: make kernel FLAVOUR=$flavour$([ "$debug" = 1 ] && echo " DEBUG=1")"
 
 # One build at a time on this machine: they share 2 cores and the trees.
 exec 9>"$cache/locks/build.lock"

@@ -10,7 +10,8 @@
 FLAVOUR		?= rfc
 DEBUG		?= 0
 VM_TIMEOUT	?= 600
-VM_FLAGS	= --flavour $(FLAVOUR) $(if $(filter 1,$(DEBUG)),--debug) --timeout $(VM_TIMEOUT)
+VM_KFLAGS	= --flavour $(FLAVOUR) $(if $(filter 1,$(DEBUG)),--debug)
+VM_FLAGS	= $(VM_KFLAGS) --timeout $(VM_TIMEOUT)
 VM_O		:= $(O)/tests/vm
 
 kernel:
@@ -23,7 +24,7 @@ vm-run:
 	@tests/vm/vm-run $(VM_FLAGS) -- "$$CMD"
 
 vm-shell:
-	@tests/vm/vm-run $(VM_FLAGS) --shell
+	@tests/vm/vm-shell $(VM_KFLAGS)
 
 # BTF of the project's own rfc kernel, so BPF code sees the RFC's types too.
 vmlinux-h:

@@ -113,4 +113,22 @@ else
 	t_fail "$name" "vm-run exit $rc, see $work/timeout.txt"
 fi
 
+# DEBUG=1 variant (KASAN, lockdep, DEBUG_VM, kmemleak): a cold build takes
+# long, so it runs when asked (DT_VM_DEBUG=1) or when already cached
+name="debug variant: KASAN, lockdep, DEBUG_VM and kmemleak are live in the guest"
+dbg=$(kernel/build.sh --quiet --debug --cached-only rfc 2>/dev/null)
+if [ "${DT_VM_DEBUG:-0}" = 1 ] || [ -n "$dbg" ]; then
+	vmrun_capture debug --flavour rfc --debug --timeout 600 -- \
+		'dmesg | grep -q "KernelAddressSanitizer initialized" && test -e /proc/lockdep &&
+		 grep -qw dump_mm /proc/kallsyms && test -e /sys/kernel/debug/kmemleak && echo debug-live'
+	rc=$?
+	if [ $rc = 0 ] && grep -q debug-live "$work/debug.txt"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "vm-run exit $rc, see $work/debug.txt"
+	fi
+else
+	t_skip "$name" "debug kernel not built; run make kernel FLAVOUR=rfc DEBUG=1 or DT_VM_DEBUG=1"
+fi
+
 t_done
