@@ -17,11 +17,13 @@ VM_O		:= $(O)/tests/vm
 kernel:
 	kernel/build.sh $(if $(filter 1,$(DEBUG)),--debug) $(FLAVOUR)
 
-# CMD comes from the make command line, which make also exports to the
-# recipe's environment: "$$CMD" passes it through without re-quoting.
+# CMD is handed over verbatim: $(value CMD) is not expanded by make (so
+# CMD='ls $OUT' reaches the guest as typed) and single quotes are escaped
+# for the shell.  make itself exits 2 when CMD fails ("Error N" shows CMD's
+# status); tests/vm/vm-run returns the status itself.
 vm-run:
-	@test -n "$$CMD" || { echo "usage: make vm-run FLAVOUR=unpatched|rfc [DEBUG=1] CMD='shell command'" >&2; exit 2; }
-	@tests/vm/vm-run $(VM_FLAGS) -- "$$CMD"
+	@test -n '$(subst ','\'',$(value CMD))' || { echo "usage: make vm-run FLAVOUR=unpatched|rfc [DEBUG=1] CMD='shell command'" >&2; exit 2; }
+	@tests/vm/vm-run $(VM_FLAGS) -- '$(subst ','\'',$(value CMD))'
 
 vm-shell:
 	@tests/vm/vm-shell $(VM_KFLAGS)

@@ -92,12 +92,12 @@ else
 fi
 
 # the command's status comes back, and so do its output and $OUT
-vmrun_capture exit3 --flavour unpatched --timeout 120 -- \
+vmrun_capture exit3 --flavour unpatched --timeout 120 --out "$work/out-exit3" -- \
 	'echo to-stdout; echo to-stderr >&2; echo kept > $OUT/file; exit 3'
 rc=$?
 name="vm-run: a command that exits 3 makes the run exit 3, output and \$OUT come back"
 if [ $rc = 3 ] && grep -q to-stdout "$work/exit3.txt" && grep -q to-stderr "$work/exit3.txt" &&
-   [ "$(cat build/vm/out-unpatched/file 2>/dev/null)" = kept ]; then
+   [ "$(cat "$work/out-exit3/file" 2>/dev/null)" = kept ]; then
 	t_pass "$name"
 else
 	t_fail "$name" "vm-run exit $rc, see $work/exit3.txt"
