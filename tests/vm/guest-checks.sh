@@ -14,7 +14,12 @@ role=$1 img=$2 src=$3
 bin=$PWD/build/tests
 res=$OUT/checks.txt
 pass() { echo "PASS $1" >> "$res"; echo "PASS $1"; }
-fail() { echo "FAIL $1 -- $2" >> "$res"; echo "FAIL $1 -- $2"; }
+fail() {	# one line per check: newlines in the reason become spaces
+	local why
+	why=$(printf '%s' "$2" | tr '\n' ' ')
+	echo "FAIL $1 -- $why" >> "$res"
+	echo "FAIL $1 -- $why"
+}
 
 [ "${DT_GUEST:-}" = 1 ] || { echo "guest-checks.sh: run me in the guest (tests/vm/vm-run)" >&2; exit 2; }
 mnt=$SCRATCH/mnt
