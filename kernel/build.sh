@@ -4,6 +4,7 @@
 # Build (or find in the cache) one guest kernel flavour.
 #
 #   kernel/build.sh [--debug] [--quiet] [--cached-only] FLAVOUR
+#   kernel/build.sh [--debug] --config-only [--config-dir DIR] FLAVOUR
 #
 # FLAVOUR is `unpatched` or the name of a directory under kernel/patches/.
 # The result lives in $DIOTRACE_CACHE/kernels/<hash>/ (bzImage, vmlinux,
@@ -22,7 +23,9 @@
 # Trees share inodes with the pristine tree: never edit files there in place
 # (that would change every flavour); change kernel/patches/ instead, which
 # rebuilds incrementally.  --cached-only: print the directory if this
-# exact build is cached, fail otherwise (never builds).
+# exact build is cached, fail otherwise (never builds).  --config-only: run
+# the config step and its check only (fragments from --config-dir DIR,
+# default kernel/config), no build.
 set -eu -o pipefail
 
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
@@ -31,18 +34,22 @@ say() { [ "$quiet" = 1 ] || echo "kernel/build.sh: $*" >&2; }
 debug=0
 quiet=0
 cached_only=0
+config_only=0
+cdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--debug) debug=1 ;;
 	--quiet) quiet=1 ;;
 	--cached-only) cached_only=1 ;;
+	--config-only) config_only=1 ;;
+	--config-dir) cdir=${2:?--config-dir needs a directory}; shift ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) break ;;
 	esac
 	shift
 done
-[ $# -eq 1 ] || die "usage: kernel/build.sh [--debug] [--quiet] [--cached-only] FLAVOUR"
+[ $# -eq 1 ] || die "usage: kernel/build.sh [--debug] [--quiet] [--cached-only|--config-only [--config-dir DIR]] FLAVOUR"
 flavour=$1
 
 kdir=$(cd "$(dirname "$0")" && pwd)
@@ -59,8 +66,10 @@ if [ "$flavour" != unpatched ]; then
 	done
 	[ ${#patches[@]} -gt 0 ] || die "no *.patch in kernel/patches/$flavour"
 fi
-frags=("$kdir/config/base.config")
-[ "$debug" = 1 ] && frags+=("$kdir/config/debug.config")
+cdir=${cdir:-$kdir/config}
+[ -f "$cdir/base.config" ] || die "no base.config in $cdir"
+frags=("$cdir/base.config")
+[ "$debug" = 1 ] && frags+=("$cdir/debug.config")
 variant=$flavour
 [ "$debug" = 1 ] && variant=$flavour-debug
 
@@ -91,7 +100,41 @@ finish() {
 	echo "$out"
 	exit 0
 }
+# configure TREE CFGDIR: tinyconfig + fragments + olddefconfig in CFGDIR,
+# then fail unless every fragment line landed in CFGDIR/.config
+configure() {
+	local tree=$1 cfg=$2 missing
+	mkdir -p "$cfg"
+	make -s -C "$tree" O="$cfg" tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "${frags[@]}" >/dev/null
+	make -s -C "$tree" O="$cfg" olddefconfig >/dev/null
+	missing=$(cat "${frags[@]}" | grep -E '^(CONFIG_|# CONFIG_.* is not set)' | while read -r line; do
+		case $line in
+		"# CONFIG_"*)
+			sym=${line#"# "}; sym=${sym%% *}
+			grep -q "^$sym=" "$cfg/.config" && echo "  want: $line   got: $(grep "^$sym=" "$cfg/.config")"
+			;;
+		*)
+			grep -qxF "$line" "$cfg/.config" ||
+				echo "  want: $line   got: $(grep -E "^(# )?${line%%=*}[= ]" "$cfg/.config" || echo absent)"
+			;;
+		esac
+	done)
+	[ -z "$missing" ] || die "config fragment lines did not land (missing dependency?):
+$missing"
+}
+
 mkdir -p "$cache/kernels/by-flavour" "$cache/locks"
+if [ "$config_only" = 1 ]; then
+	# Kconfig is not patched by any flavour: the pristine tree answers
+	[ -f "$cache/src/$PKG/.diotrace-unpacked" ] ||
+		die "source not unpacked yet; run: make kernel FLAVOUR=unpatched"
+	tmpcfg=$(mktemp -d "$cache/obj/.cfgcheck.XXXXXX")
+	trap 'rm -rf "$tmpcfg"' EXIT
+	configure "$cache/src/$PKG" "$tmpcfg"
+	say "config ok: every line of ${frags[*]##*/} landed for $variant"
+	exit 0
+fi
 [ -f "$out/info" ] && finish cached
 [ "$cached_only" = 1 ] && die "$variant is not built (hash $hash); run: make kernel FLAVOUR=$flavour$([ "$debug" = 1 ] && echo " DEBUG=1")"
 
@@ -164,23 +207,7 @@ obj=$cache/obj/$variant
 cfg=$cache/obj/$variant.cfg
 mkdir -p "$obj" "$cfg"
 say "configuring $variant (tinyconfig + ${frags[*]##*/})"
-make -s -C "$tree" O="$cfg" tinyconfig >/dev/null
-"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "${frags[@]}" >/dev/null
-make -s -C "$tree" O="$cfg" olddefconfig >/dev/null
-missing=$(cat "${frags[@]}" | grep -E '^(CONFIG_|# CONFIG_.* is not set)' | while read -r line; do
-	case $line in
-	"# CONFIG_"*)
-		sym=${line#"# "}; sym=${sym%% *}
-		grep -q "^$sym=" "$cfg/.config" && echo "  want: $line   got: $(grep "^$sym=" "$cfg/.config")"
-		;;
-	*)
-		grep -qxF "$line" "$cfg/.config" ||
-			echo "  want: $line   got: $(grep -E "^(# )?${line%%=*}[= ]" "$cfg/.config" || echo absent)"
-		;;
-	esac
-done)
-[ -z "$missing" ] || die "config fragment lines did not land (missing dependency?):
-$missing"
+configure "$tree" "$cfg"
 # replace the object tree's .config only when it changed: keeps make incremental
 cmp -s "$cfg/.config" "$obj/.config" || cp "$cfg/.config" "$obj/.config"
 

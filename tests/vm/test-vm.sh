@@ -113,6 +113,22 @@ else
 	t_fail "$name" "vm-run exit $rc, see $work/timeout.txt"
 fi
 
+# --- the config check: every fragment line must land, or no build ---------
+# (after the VM runs: they unpack the source on a fresh machine)
+name="kernel config: the real fragments land; a line whose dependency is off fails the build"
+mkdir -p "$work/badcfg"
+cp kernel/config/*.config "$work/badcfg/"
+echo "CONFIG_EROFS_FS_ZIP_LZMA=y" >> "$work/badcfg/base.config"	# needs EROFS_FS_ZIP, which is off
+if ! kernel/build.sh --config-only unpatched > "$work/cfg-good.txt" 2>&1; then
+	t_fail "$name" "the committed fragments fail the check: $(tail -n 3 "$work/cfg-good.txt" | tr '\n' ' ')"
+elif kernel/build.sh --config-only --config-dir "$work/badcfg" unpatched > "$work/cfg-bad.txt" 2>&1; then
+	t_fail "$name" "a fragment line that cannot land passed the check"
+elif ! grep -q 'want: CONFIG_EROFS_FS_ZIP_LZMA=y' "$work/cfg-bad.txt"; then
+	t_fail "$name" "the failure does not name the line: $(tr '\n' ' ' < "$work/cfg-bad.txt")"
+else
+	t_pass "$name"
+fi
+
 # DEBUG=1 variant (KASAN, lockdep, DEBUG_VM, kmemleak): a cold build takes
 # long, so it runs when asked (DT_VM_DEBUG=1) or when already cached
 name="debug variant: KASAN, lockdep, DEBUG_VM and kmemleak are live in the guest"
