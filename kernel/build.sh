@@ -95,7 +95,7 @@ out=$cache/kernels/$hash
 finish() {
 	# shellcheck disable=SC1091
 	. "$out/info"
-	say "flavour=$FLAVOUR debug=$DEBUG version=$KVER ($PKG $DEBVER) hash=$HASH build_seconds=$BUILD_SECONDS${1:+ ($1)}"
+	say "flavour=$FLAVOUR debug=$DEBUG version=$KVER ($PKG $DEBVER) hash=$HASH build_seconds=$BUILD_SECONDS (${BUILD_KIND:-cold})${1:+ ($1)}"
 	ln -sfn "../$hash" "$cache/kernels/by-flavour/$variant" 2>/dev/null || true
 	echo "$out"
 	exit 0
@@ -213,6 +213,8 @@ cmp -s "$cfg/.config" "$obj/.config" || cp "$cfg/.config" "$obj/.config"
 
 # --- build -------------------------------------------------------------------
 jobs=${DIOTRACE_JOBS:-$(nproc)}
+kind=incremental
+[ -f "$obj/vmlinux" ] || kind=cold
 log=$cache/obj/$variant.log
 say "building $variant in $obj with -j$jobs (cold: ~5 min on 2 cores; log: $log)"
 if ! make -C "$tree" O="$obj" -j"$jobs" bzImage > "$log" 2>&1; then
@@ -235,8 +237,9 @@ KVER=$KVER
 PKG=$PKG
 DEBVER='$DEBVER'
 BUILD_SECONDS=$secs
+BUILD_KIND=$kind
 BUILT_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 EOF
 rm -rf "$out"
 mv "$tmp" "$out"
-finish "built in ${secs}s"
+finish "built now"
