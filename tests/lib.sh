@@ -6,6 +6,7 @@
 DT_ROOT=${DT_ROOT:-$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)}
 DT_RESULTS=${DT_RESULTS:-$DT_ROOT/build/results/$SUITE.txt}
 mkdir -p "$(dirname "$DT_RESULTS")"
+: > "$DT_RESULTS"	# a suite's results are those of its latest run
 t_failed=0
 
 t_pass() { echo "PASS $SUITE: $1"; echo "PASS $SUITE: $1" >> "$DT_RESULTS"; }
@@ -13,3 +14,17 @@ t_fail() { echo "FAIL $SUITE: $1${2:+ -- $2}"; echo "FAIL $SUITE: $1${2:+ -- $2}
 # a skip must say why; it never counts as a pass
 t_skip() { echo "SKIP $SUITE: $1 -- ${2:?t_skip needs a reason}"; echo "SKIP $SUITE: $1 -- $2" >> "$DT_RESULTS"; }
 t_done() { exit $t_failed; }
+
+# t_import FILE: turn "PASS name" / "FAIL name -- why" lines a guest wrote
+# into suite results; an absent or empty file is itself a failure
+t_import() {
+	local line n=0
+	[ -s "$1" ] || { t_fail "guest checks" "no results in $1"; return; }
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) t_pass "${line#PASS }"; n=$((n + 1)) ;;
+		"FAIL "*) line=${line#FAIL }; t_fail "${line%% -- *}" "${line#* -- }"; n=$((n + 1)) ;;
+		esac
+	done < "$1"
+	[ $n -gt 0 ] || t_fail "guest checks" "no PASS/FAIL line in $1"
+}
