@@ -167,6 +167,27 @@ check_unpatched() {
 	fi
 }
 
+# --- directio over ext4: async backing completion after the read returned ---
+check_async() {
+	AO=$R/build/tests/tracer-vm/out-async
+	rm -rf "$AO" && mkdir -p "$AO"
+	timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --timeout 1200 --out "$AO" -- \
+		'sh tests/tracer-vm/workload.sh async' > "$R/build/tests/tracer-vm/vm-async.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$AO/async.json" ]; then
+		t_fail "directio mount: late async completions reported" "vm-run exit $rc (120 = guest oops); see build/tests/tracer-vm/vm-async.log"
+		return
+	fi
+	late=$("$J" "$AO/async.json" reads.1.ledger.late_completions)
+	if [ "$(cat "$AO/async.rc")" = 1 ] && [ "$("$J" "$AO/async.json" verdict)" = FAIL ] &&
+	   [ "${late:-0}" -ge 1 ] && [ "$("$J" "$AO/async.json" reads.1.backing_reads.0.queued)" = true ] &&
+	   grep -q "after the read returned" "$AO/async.rep"; then
+		t_pass "directio mount: backing read queued (-EIOCBQUEUED), completed after the read returned: FAIL"
+	else
+		t_fail "directio mount: late async completions reported" "late=$late; see $AO/async.rep"
+	fi
+}
+
 check_table
 check_reads_pass pass 7
 check_reads_pass chunk 2
@@ -174,5 +195,6 @@ check_extents
 check_fail
 check_buffered
 check_kprobe
+check_async
 check_unpatched
 t_done
