@@ -2,14 +2,17 @@
 /*
  * dioread: read patterns for the tracer's VM suite and `make demo`.
  *
- *   dioread [-c SRC] FILE OP...
+ *   dioread [-c SRC] [-s MS] FILE OP...
  *
  *   p:OFF:LEN   O_DIRECT pread of LEN bytes at OFF into one aligned buffer
  *   v:OFF:LEN   O_DIRECT preadv of LEN bytes at OFF into every other page of
  *               a 2*LEN region: no two pages are adjacent, so each one needs
  *               its own bio vector
  *   b:OFF:LEN   buffered pread
- *
+
+ * -s MS: after each read, spin MS milliseconds in user space before making
+ * any other system call, so that a late completion of the RFC's unawaited
+ * async backing read lands in a dead kernel stack frame, not a live one.
  * OFF and LEN take K/M suffixes.  With -c, the bytes read are compared with
  * SRC (the file the image was built from).  One line per operation; exit 0
  * if every operation returned LEN bytes (and matched), else 1.
@@ -22,6 +25,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #define PAGE	4096UL
 
@@ -98,6 +102,24 @@ static int compare(int src, const char *buf, unsigned long off, size_t got, int 
 	return bad;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* vDSO: no system call */
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static unsigned long settle_ms;
+
+static void settle(void)
+{
+	double until = now_ms() + settle_ms;
+
+	while (settle_ms && now_ms() < until)
+		;
+}
+
 static int run_op(int dfd, int bfd, int src, const char *op)
 {
 	unsigned long off, len;
@@ -117,6 +139,7 @@ static int run_op(int dfd, int bfd, int src, const char *op)
 	else
 		r = pread(kind == 'b' ? bfd : dfd, buf, len, off);
 	err = errno;
+	settle();
 	if (r > 0 && src >= 0)
 		cmp = compare(src, buf, off, r, kind == 'v');
 	printf("%c off=%lu len=%lu ret=%zd%s%s%s\n", kind, off, len, r,
@@ -138,8 +161,12 @@ int main(int argc, char **argv)
 		}
 		i = 3;
 	}
+	if (argc - i > 3 && !strcmp(argv[i], "-s")) {
+		settle_ms = strtoul(argv[i + 1], NULL, 10);
+		i += 2;
+	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: dioread [-c SRC] FILE p|v|b:OFF:LEN...\n");
+		fprintf(stderr, "usage: dioread [-c SRC] [-s MS] FILE p|v|b:OFF:LEN...\n");
 		return 2;
 	}
 	dfd = open(argv[i], O_RDONLY | O_DIRECT);

@@ -188,6 +188,28 @@ check_async() {
 	fi
 }
 
+# --- the same object on the fixed flavour: every read PASSes -------------------
+check_fixed() {
+	FO=$R/build/tests/tracer-vm/out-fixed
+	rm -rf "$FO" && mkdir -p "$FO"
+	timeout -s KILL 1500 tests/vm/vm-run --flavour fixed --timeout 1200 --out "$FO" -- \
+		'sh tests/tracer-vm/workload.sh fixed' > "$R/build/tests/tracer-vm/vm-fixed.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$FO/fixed.json" ]; then
+		t_fail "fixed guest: every O_DIRECT read PASSes, the 2 MiB preadv too" "vm-run exit $rc; see build/tests/tracer-vm/vm-fixed.log"
+		return
+	fi
+	n=$("$J" "$FO/fixed.json" reads.#)
+	if [ "$(cat "$FO/fixed.rc")" = 0 ] && [ "$n" = 8 ] && [ "$("$J" "$FO/fixed.json" summary.pass)" = 8 ] &&
+	   [ "$("$J" "$FO/fixed.json" reads.7.ledger.backing_completed)" = 2097152 ] &&
+	   grep -qx "  DIO: fentry erofs_fileio_direct_io" "$FO/fixed.err" &&
+	   grep -q "^  DIO io.total: unbound (fexit: not in kernel BTF)" "$FO/fixed.err"; then
+		t_pass "fixed guest: same object; 8 O_DIRECT reads PASS incl. the 2 MiB preadv (RFC-only hooks unbound by name)"
+	else
+		t_fail "fixed guest: every O_DIRECT read PASSes" "rc=$(cat "$FO/fixed.rc") reads=$n; see $FO/fixed.rep"
+	fi
+}
+
 check_table
 check_reads_pass pass 7
 check_reads_pass chunk 2
@@ -197,4 +219,5 @@ check_buffered
 check_kprobe
 check_async
 check_unpatched
+check_fixed
 t_done
