@@ -47,13 +47,15 @@ test-tracer-host: all helpers $(O)/tests/dt-jget
 test-tracer-vm: all helpers $(O)/tests/dioread $(O)/tests/dt-jget
 	sh tests/tracer-vm/run.sh
 
-# Boot the rfc kernel (tests/vm/vm-run builds it if needed) and trace the
-# default workload (tests/tracer-vm/workload.sh); the report is printed and
-# kept in $(O)/tests/tracer-vm/demo/.
+# Boot the rfc kernel (FLAVOUR=fixed|unpatched for the others; tests/vm/vm-run
+# builds it if needed) and trace the default workload
+# (tests/tracer-vm/workload.sh); the report is printed and kept in
+# $(O)/tests/tracer-vm/demo/.
 DEMO_OUT	:= $(O)/tests/tracer-vm/demo
 demo: all helpers $(O)/tests/dioread
 	sh tests/tracer-vm/mkimages.sh $(O)/tests/tracer-vm
 	rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
-	tests/vm/vm-run --flavour rfc --out $(DEMO_OUT) -- 'sh tests/tracer-vm/workload.sh demo'
+	tests/vm/vm-run --flavour $(or $(FLAVOUR),rfc) --out $(DEMO_OUT) -- \
+		'sh tests/tracer-vm/workload.sh demo'
 
 .PHONY: test-tracer-host test-tracer-vm demo
