@@ -162,6 +162,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			break;
+		case 'h':
 		case OPT_HELP: usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
