@@ -24,12 +24,12 @@ fail() {	# one line per check: newlines in the reason become spaces
 [ "${DT_GUEST:-}" = 1 ] || { echo "guest-checks.sh: run me in the guest (tests/vm/vm-run)" >&2; exit 2; }
 mnt=$SCRATCH/mnt
 mkdir -p "$mnt"
-cp "$img" "$SCRATCH/img.erofs" || { fail mount "cannot copy $img to $SCRATCH"; exit 1; }
+cp "$img" "$SCRATCH/img.erofs" || { fail "$role: file-backed mount" "cannot copy $img to $SCRATCH"; exit 1; }
 if ! "$bin/fbmount" "$SCRATCH/img.erofs" "$mnt"; then
-	fail mount "file-backed mount of the image failed"
+	fail "$role: file-backed mount" "fbmount failed"
 	exit 1
 fi
-pass mount
+pass "$role: file-backed mount of the image from ramfs"
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
