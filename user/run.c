@@ -341,6 +341,23 @@ static bool target_alive(struct run_ctx *ctx)
 	return ctx->o.pid > 0 && !(kill(ctx->o.pid, 0) && errno == ESRCH);
 }
 
+/* pass the signal on; a CMD that ignores it is killed after 2 s */
+static void stop_child(struct run_ctx *ctx)
+{
+	int i;
+
+	if (ctx->child <= 0 || ctx->child_done)
+		return;
+	kill(ctx->child, stop_sig);
+	for (i = 0; i < 20 && target_alive(ctx); i++)
+		ring_buffer__poll(ctx->rb, 100);
+	if (ctx->child_done)
+		return;
+	kill(ctx->child, SIGKILL);
+	if (waitpid(ctx->child, &ctx->status, 0) == ctx->child)
+		ctx->child_done = true;
+}
+
 static void trace_loop(struct run_ctx *ctx)
 {
 	while (!stop_sig && target_alive(ctx)) {
@@ -349,11 +366,8 @@ static void trace_loop(struct run_ctx *ctx)
 		if (n < 0 && n != -EINTR)
 			break;
 	}
-	if (stop_sig && ctx->child > 0 && !ctx->child_done) {
-		kill(ctx->child, stop_sig);
-		if (waitpid(ctx->child, &ctx->status, 0) == ctx->child)
-			ctx->child_done = true;
-	}
+	if (stop_sig)
+		stop_child(ctx);
 	ring_buffer__consume(ctx->rb);
 }
 

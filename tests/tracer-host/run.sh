@@ -233,18 +233,19 @@ our_progs() {
 }
 
 check_signal() {
+	sig=$1
 	rm -f "$W/sig.flag"
 	"$T" run --json "$W/sig.json" -o "$W/sig.rep" -- \
 		sh -c "cat '$W/mnt/big' > /dev/null; touch '$W/sig.flag'; sleep 30" &
 	tp=$!
 	wait_for "$W/sig.flag" ""
 	ids=$(our_progs $tp)
-	kill -TERM $tp
+	kill -$sig $tp
 	i=0
 	while kill -0 $tp 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	if kill -0 $tp 2>/dev/null; then
 		kill -KILL $tp
-		t_fail "SIGTERM: stops, detaches, partial report" "still running 5 s after SIGTERM"
+		t_fail "SIG$sig: stops, detaches, partial report" "still running 5 s after SIG$sig"
 		return
 	fi
 	wait $tp
@@ -256,11 +257,11 @@ check_signal() {
 		[ -z "$left" ] || [ $i -ge 30 ] && break
 		sleep 0.2; i=$((i + 1))
 	done
-	if [ -n "$ids" ] && [ -z "$left" ] && grep -q "interrupted" "$W/sig.rep" &&
+	if [ -n "$ids" ] && [ -z "$left" ] && grep -q "interrupted by signal" "$W/sig.rep" &&
 	   [ "$("$J" "$W/sig.json" verdict)" != PASS ] && [ "$("$J" "$W/sig.json" reads.#)" -gt 0 ]; then
-		t_pass "SIGTERM: stops CMD, detaches its $(echo $ids | wc -w) programs, partial report, not PASS"
+		t_pass "SIG$sig: stops CMD, detaches its $(echo $ids | wc -w) programs, partial report, not PASS"
 	else
-		t_fail "SIGTERM: stops CMD, detaches, partial report, not PASS" \
+		t_fail "SIG$sig: stops CMD, detaches, partial report, not PASS" \
 			"programs before: '$ids', still loaded: '$left'; see $W/sig.rep"
 	fi
 }
@@ -314,7 +315,8 @@ check_rawtp
 check_odirect
 check_lost
 check_filters
-check_signal
+check_signal TERM
+check_signal INT
 check_record
 check_usage
 t_done
