@@ -34,7 +34,7 @@ case $rc in
 124) t_fail "$FLAVOUR guest ran the workload" "guest timed out" ;;
 *) t_fail "$FLAVOUR guest ran the workload" "vm-run exit $rc: $(tail -n 3 "$R/build/tests/tracer-vm/vm.log" | tr '\n' ' ')" ;;
 esac
-for f in pass chunk fail buffered kprobe; do
+for f in pass chunk fail buffered kprobe offset; do
 	if [ ! -s "$VO/$f.json" ]; then
 		t_fail "guest produced the $f report" "no $VO/$f.json"
 		t_done
@@ -111,6 +111,18 @@ check_fail() {
 	else
 		t_fail "2 MiB preadv into every other page: FAIL with done < total and EIO" \
 			"rc=$rc verdict=$(j fail verdict) total=$tot done=$done counters_read=$cr returned=$ret"
+	fi
+}
+
+# --- inside a chunk: silent wrong data, caught by the extent offset check ---
+check_offset() {
+	bo=$(j offset reads.0.ledger.bad_offsets) ret=$(j offset reads.0.returned)
+	if [ "$(cat "$VO/offset.rc")" = 1 ] && [ "$(j offset verdict)" = FAIL ] &&
+	   [ "${bo:-0}" -ge 1 ] && [ "$ret" = 8192 ] && grep -q "DATA-MISMATCH" "$VO/offset.out"; then
+		t_pass "O_DIRECT read inside a chunk: returns 8192 wrong bytes; FAIL: backing read not at m_pa + offset"
+	else
+		t_fail "O_DIRECT read inside a chunk: FAIL on the backing offset" \
+			"rc=$(cat "$VO/offset.rc") verdict=$(j offset verdict) bad_offsets=$bo returned=$ret; $(cat "$VO/offset.out")"
 	fi
 }
 
@@ -216,6 +228,7 @@ check_reads_pass chunk 2
 check_extents
 check_fail
 check_buffered
+check_offset
 check_kprobe
 check_async
 check_unpatched

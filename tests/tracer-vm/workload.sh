@@ -61,6 +61,8 @@ suite() {
 	traced chunk --assert --expect-dio -- "$DR" -c "$W/src2/multi" "$S/m2/multi" $CHUNK_OPS
 	traced fail --assert --expect-dio -- "$DR" -c "$W/src1/big" "$S/m1/big" $FAIL_OPS
 	traced buffered -- cat "$S/m1/big"
+	# inside a 64 KiB chunk: the RFC reads from the chunk's start (defect 3)
+	traced offset --assert --expect-dio -- "$DR" -c "$W/src2/multi" "$S/m2/multi" p:68K:8K
 	# the kprobe/kretprobe fallbacks, as on a kernel that refuses fentry
 	traced kprobe --avoid fentry --assert --expect-dio -- \
 		"$DR" -c "$W/src1/big" "$S/m1/big" p:0:4K p:1M:512K $FAIL_OPS
