@@ -397,7 +397,8 @@ static void note_evidence(struct run_ctx *ctx)
 	if (lost)
 		dt_engine_note_lost(ctx->e, lost);
 	if (stop_sig) {
-		snprintf(why, sizeof(why), "tracing interrupted by signal %d: partial trace", (int)stop_sig);
+		snprintf(why, sizeof(why), "tracing interrupted by SIG%s: partial trace",
+			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
 		dt_engine_note_inconclusive(ctx->e, why);
 	}
 	if (!ctx->rec)

@@ -257,7 +257,7 @@ check_signal() {
 		[ -z "$left" ] || [ $i -ge 30 ] && break
 		sleep 0.2; i=$((i + 1))
 	done
-	if [ -n "$ids" ] && [ -z "$left" ] && grep -q "interrupted by signal" "$W/sig.rep" &&
+	if [ -n "$ids" ] && [ -z "$left" ] && grep -q "interrupted by SIG$sig: partial trace" "$W/sig.rep" &&
 	   [ "$("$J" "$W/sig.json" verdict)" != PASS ] && [ "$("$J" "$W/sig.json" reads.#)" -gt 0 ]; then
 		t_pass "SIG$sig: stops CMD, detaches its $(echo $ids | wc -w) programs, partial report, not PASS"
 	else
