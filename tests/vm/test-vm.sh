@@ -91,6 +91,20 @@ else
 	t_fail "$name" "vm-run exit $rc, see $work/sysrq.txt"
 fi
 
+# the console scan: a kernel WARNING or hung-task report fails a run whose
+# command succeeded (lines injected through /dev/kmsg at KERN_WARNING/ERR)
+for msg in 'WARNING: CPU: 0 PID: 1 at fs/erofs/fileio.c:1 injected+0x0/0x0' \
+	   'INFO: task injected:1 blocked for more than 120 seconds.'; do
+	vmrun_capture scan --flavour unpatched --timeout 120 -- "echo '<4>$msg' > /dev/kmsg; echo cmd-ok"
+	rc=$?
+	name="vm-run: console line '${msg%% *} ...' fails a run whose command exited 0"
+	if [ $rc = 120 ] && grep -q 'cmd-ok' "$work/scan.txt" && grep -qF "${msg%%:*}" "$work/scan.txt"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "vm-run exit $rc, see $work/scan.txt"
+	fi
+done
+
 # the command's status comes back, and so do its output and $OUT
 vmrun_capture exit3 --flavour unpatched --timeout 120 --out "$work/out-exit3" -- \
 	'echo to-stdout; echo to-stderr >&2; echo kept > $OUT/file; exit 3'
