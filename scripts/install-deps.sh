@@ -12,10 +12,19 @@ pkgs=(
 	qemu-system-x86 xz-utils
 )
 
+# the guest kernels are built from one pinned source version (kernel/VERSION)
+# shellcheck source=../kernel/VERSION
+. "$(dirname "$0")/../kernel/VERSION"
+
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+if [ "$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null)" != "$DEBVER" ]; then
+	missing=("${missing[@]/#$PKG/}")
+	missing+=("$PKG=$DEBVER")
+fi
+read -r -a missing <<< "${missing[*]}"	# drop the emptied slot
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,4 +34,8 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" || {
+	echo "install-deps: apt-get could not install: ${missing[*]}" >&2
+	echo "install-deps: if $PKG=$DEBVER is gone from the archive, pin a newer one in kernel/VERSION and re-port kernel/patches/" >&2
+	exit 1
+}
