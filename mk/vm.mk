@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest kernels and the VM runner (kernel/, tests/vm/, vmlinux/).
 #
-#   make kernel FLAVOUR=unpatched|rfc [DEBUG=1]   build (or find cached) kernel
+#   make kernel FLAVOUR=unpatched|rfc|fixed [DEBUG=1]   build (or find cached) kernel
 #   make vm-run FLAVOUR=... [DEBUG=1] [VM_TIMEOUT=s] CMD='...'
 #   make vm-shell FLAVOUR=... [DEBUG=1]           interactive shell in the guest
 #   make vmlinux-h                                regenerate vmlinux/vmlinux.h
@@ -22,7 +22,7 @@ kernel:
 # for the shell.  make itself exits 2 when CMD fails ("Error N" shows CMD's
 # status); tests/vm/vm-run returns the status itself.
 vm-run:
-	@test -n '$(subst ','\'',$(value CMD))' || { echo "usage: make vm-run FLAVOUR=unpatched|rfc [DEBUG=1] CMD='shell command'" >&2; exit 2; }
+	@test -n '$(subst ','\'',$(value CMD))' || { echo "usage: make vm-run FLAVOUR=unpatched|rfc|fixed [DEBUG=1] CMD='shell command'" >&2; exit 2; }
 	@tests/vm/vm-run $(VM_FLAGS) -- '$(subst ','\'',$(value CMD))'
 
 vm-shell:
