@@ -17,6 +17,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define EIOCBQUEUED	529
 #define MAX_IOVS	32
+#define S_IFMT		00170000
+#define S_IFREG		0100000
 
 /* x86_64 syscall numbers */
 #define NR_read		0
@@ -384,11 +386,14 @@ static __always_inline __u64 iov_total(const struct iovec *iov, __u64 cnt)
 	struct iovec v;
 	int i;
 
+	/* more vectors than we read, or an unreadable one: length unknown */
+	if (cnt > MAX_IOVS)
+		return ~0ULL;
 	for (i = 0; i < MAX_IOVS; i++) {
 		if (i >= cnt)
 			break;
 		if (bpf_probe_read_user(&v, sizeof(v), &iov[i]))
-			break;
+			return ~0ULL;
 		sum += v.iov_len;
 	}
 	return sum;
@@ -406,6 +411,9 @@ static __always_inline void sys_read_enter(struct pt_regs *regs, long nr, __u16 
 		return;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!erofs_wanted(inode))
+		return;
+	/* only regular files: read(2) on a directory is no data read */
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return;
 	if (nr == NR_read || nr == NR_pread64)
 		st.len = BPF_CORE_READ(regs, dx);

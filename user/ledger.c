@@ -197,6 +197,9 @@ static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused
 	if (refused)
 		return set(c, DT_ST_INCONCLUSIVE, "O_DIRECT read refused with EINVAL before any I/O: "
 			   "position and length are aligned, the user buffer may not be (not traced)");
+	if (rq->len == DT_UNKNOWN)
+		return set(c, DT_ST_INCONCLUSIVE, "returned %s; the requested length was not traced "
+			   "(more iovecs than the probe reads)", errname(l->returned, b, sizeof(b)));
 	if (l->returned < 0)
 		return set(c, DT_ST_FAIL, "returned %s, expected %llu bytes",
 			   errname(l->returned, b, sizeof(b)), (unsigned long long)l->expected);
@@ -230,6 +233,10 @@ static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
 		if (l->done == l->total)
 			return set(c, DT_ST_PASS, "done %llu == total %llu (%s)",
 				   (unsigned long long)l->done, (unsigned long long)l->total, src);
+		if (l->done > l->total)
+			return set(c, DT_ST_FAIL, "done %llu > total %llu (%s): %llu bytes more than asked",
+				   (unsigned long long)l->done, (unsigned long long)l->total, src,
+				   (unsigned long long)(l->done - l->total));
 		return set(c, DT_ST_FAIL, "done %llu < total %llu (%s): %llu bytes not done",
 			   (unsigned long long)l->done, (unsigned long long)l->total, src,
 			   (unsigned long long)(l->total - l->done));
@@ -280,10 +287,17 @@ static void chk_cover(struct dt_rq *rq)
 	    (unsigned long long)l->bk_submitted, (unsigned long long)l->mapped_bytes);
 }
 
-static void chk_offset(struct dt_rq *rq, size_t np)
+/*
+ * *positive: a FAIL rests on what was seen (a backing read inside a seen
+ * extent, at the wrong place).  A read beyond every seen extent may only mean
+ * an extent event was lost, so that FAIL yields to missing evidence.
+ */
+static void chk_offset(struct dt_rq *rq, size_t np, bool *positive)
 {
 	struct dt_check_result *c = &rq->chk[DT_CHK_OFFSET];
 	unsigned int i;
+
+	*positive = true;
 
 	if (!rq->nr_bk && !np)
 		return set(c, DT_ST_NA, "no mapped extent, no backing read");
@@ -294,9 +308,11 @@ static void chk_offset(struct dt_rq *rq, size_t np)
 
 		if (!b->bad_offset)
 			continue;
-		if (b->expect_pos < 0)
+		if (b->expect_pos < 0) {
+			*positive = false;
 			return set(c, DT_ST_FAIL, "wrong-offset backing read at %lld: beyond the mapped extents",
 				   (long long)b->pos);
+		}
 		return set(c, DT_ST_FAIL, "wrong-offset backing read at %lld, the extent says %lld "
 			   "(file offset %llu)%s", (long long)b->pos, (long long)b->expect_pos,
 			   (unsigned long long)b->logical,
@@ -503,8 +519,8 @@ void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq)
 
 	chk_return(e, rq, refused);
 	evidence(e, rq, DT_CHK_RETURN, R(DT_ROLE_REQ), false, true);
-	chk_offset(rq, np);
-	evidence(e, rq, DT_CHK_OFFSET, bk, true, true);
+	chk_offset(rq, np, &positive);
+	evidence(e, rq, DT_CHK_OFFSET, bk, true, positive);
 	chk_direct(e, rq);
 	if (rq->direct && !refused) {
 		chk_done(rq, &positive, &complete);

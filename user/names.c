@@ -58,6 +58,7 @@ static const char * const sources[] = {
 static const struct { int err; const char *name; } errnos[] = {
 	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" }, { EIO, "EIO" },
 	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },
+	{ EISDIR, "EISDIR" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" },
 	{ EINVAL, "EINVAL" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	{ EOVERFLOW, "EOVERFLOW" }, { EUCLEAN, "EFSCORRUPTED" }, { DT_EIOCBQUEUED, "EIOCBQUEUED" },
 };

@@ -225,7 +225,8 @@ static void print_double_cache(const struct dt_engine *e, FILE *out)
 	if (!st->buffered)
 		return;
 	fprintf(out, "\nDouble caching (buffered reads)\n  %llu buffered reads returned %s: "
-		"%s went into the EROFS page cache and %s into the backing file's (%s cached in all)\n",
+		"%s newly inserted into the EROFS page cache and %s into the backing file's (%s in all;\n"
+		"  pages already resident are not counted: 'erofs-diotrace audit' measures what is resident)\n",
 		(unsigned long long)st->buffered, H(st->buf_bytes_returned), H(st->buf_erofs_pc),
 		H(st->buf_backing_pc), H(st->buf_erofs_pc + st->buf_backing_pc));
 	if (!dt_role_bound(e, DT_ROLE_PC_ADD))

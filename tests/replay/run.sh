@@ -40,6 +40,9 @@ done <<'LIST'
 1 kernel_counters.events
 1 dio_fallback.events
 0 readahead_gap.events
+2 lost_extent.events
+2 iov_unknown.events
+1 done_over_total.events
 LIST
 
 # without --assert: 0 once a report is written, whatever the verdict
@@ -63,7 +66,8 @@ check_text() {	# NAME FILE OPTIONS PATTERN
 check_text "text: wrong offset named" wrong_offset.events -v "WRONG OFFSET: extent says 4198400"
 check_text "text: done < total" rfc_eio.events "" "done 1048576 < total 2097152"
 check_text "text: double caching" buffered_double_cache.events "" \
-	"128 KiB went into the EROFS page cache and 128 KiB into the backing file's"
+	"128 KiB newly inserted into the EROFS page cache and 128 KiB into the backing file's"
+check_text "text: done > total named as such" done_over_total.events "" "done 131072 > total 65536"
 check_text "text: no direct I/O" open_einval.events "" \
 	"this kernel has no direct I/O for file-backed EROFS (open O_DIRECT -> EINVAL)"
 check_text "text: unbound role" host_cat.events "" "backing_submit  UNBOUND   fentry vfs_iocb_iter_read: EPERM"
