@@ -52,7 +52,16 @@ struct run_ctx {
 	int status;
 	bool child_done;
 	unsigned long events, bad_events;
+	/* evidence gaps found while tracing, given to the engine at the end */
+	char notes[4][DT_PROBE_WHY_LEN + 96];
+	unsigned int nr_notes;
 };
+
+static void add_note(struct run_ctx *ctx, const char *why)
+{
+	if (ctx->nr_notes < sizeof(ctx->notes) / sizeof(ctx->notes[0]))
+		snprintf(ctx->notes[ctx->nr_notes++], sizeof(ctx->notes[0]), "%s", why);
+}
 
 static volatile sig_atomic_t stop_sig;
 
@@ -317,8 +326,13 @@ static int report_bindings(struct run_ctx *ctx)
 			bound++;
 			continue;
 		}
-		if (g->role >= 0)
+		if (g->role >= 0) {
 			dt_engine_note_unbound(ctx->e, g->role, ctx->binds[i].why);
+		} else if (!strcmp(g->name, "FORK")) {
+			snprintf(desc, sizeof(desc), "fork tracking unbound (%s): children of the command "
+				 "are not traced", ctx->binds[i].why);
+			add_note(ctx, desc);
+		}
 	}
 	if (!bound) {
 		fprintf(stderr, "erofs-diotrace: no probe could be loaded or attached (REQ: %s); INCONCLUSIVE\n",
@@ -360,14 +374,24 @@ static void stop_child(struct run_ctx *ctx)
 
 static void trace_loop(struct run_ctx *ctx)
 {
-	while (!stop_sig && target_alive(ctx)) {
-		int n = ring_buffer__poll(ctx->rb, 100);
+	char why[160];
+	int n = 0, i;
 
+	while (!stop_sig && target_alive(ctx)) {
+		n = ring_buffer__poll(ctx->rb, 100);
 		if (n < 0 && n != -EINTR)
 			break;
 	}
+	if (n < 0 && n != -EINTR && !stop_sig) {
+		snprintf(why, sizeof(why), "ring buffer poll failed (%s): the trace was cut short",
+			 strerror(-n));
+		add_note(ctx, why);
+	}
 	if (stop_sig)
 		stop_child(ctx);
+	/* async backing completions may still be on their way after CMD exits */
+	for (i = 0; i < 3 && n >= 0; i++)
+		n = ring_buffer__poll(ctx->rb, 100);
 	ring_buffer__consume(ctx->rb);
 }
 
@@ -401,8 +425,12 @@ static void note_evidence(struct run_ctx *ctx)
 			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
 		dt_engine_note_inconclusive(ctx->e, why);
 	}
+	for (i = 0; i < ctx->nr_notes; i++)
+		dt_engine_note_inconclusive(ctx->e, ctx->notes[i]);
 	if (!ctx->rec)
 		return;
+	for (i = 0; i < ctx->nr_notes; i++)
+		fprintf(ctx->rec, "!inconclusive %s\n", ctx->notes[i]);
 	if (lost)
 		fprintf(ctx->rec, "!lost %llu\n", (unsigned long long)lost);
 	for (i = 0; i < dt_probe_ngroups; i++)
