@@ -16,7 +16,7 @@
 #   src/linux-source-6.12/   pristine tree, unpacked once from the .deb tarball
 #   trees/<flavour>/         hard-link copy of it + the flavour's patches
 #   obj/<flavour>[-debug]/   O= object tree, kept: a patch change rebuilds
-#                            only what it touches (fs/erofs: ~15 s)
+#                            only what it touches (fs/erofs: ~30 s)
 #   kernels/<hash>/          finished builds
 #   kernels/by-flavour/      symlinks to the newest build of each variant
 #
@@ -197,7 +197,9 @@ if [ ${#patches[@]} -gt 0 ]; then
 			patch -d "$tree" -p1 -s --no-backup-if-mismatch -F0 < "$p" ||
 				die "${p#"$kdir"/} does not apply to $PKG $DEBVER"
 		done
-		echo "$new" > "$tree/.diotrace-files"
+		# cumulative: a file touched by any earlier patch set must keep
+		# getting a fresh inode, or its stale object could be reused
+		printf '%s\n%s\n' "$old" "$new" | sed '/^$/d' | sort -u > "$tree/.diotrace-files"
 		echo "$pset" > "$tree/.diotrace-patchset"
 	fi
 fi

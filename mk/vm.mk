@@ -47,7 +47,8 @@ $(VM_O)/fentry_probe.bpf.o: tests/vm/fentry_probe.bpf.c vmlinux/vmlinux.h
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ivmlinux -c -o $@ $<
 
 $(VM_O)/fentry_probe.skel.h: $(VM_O)/fentry_probe.bpf.o
-	$(BPFTOOL) gen skeleton $< name fentry_probe_bpf > $@
+	$(BPFTOOL) gen skeleton $< name fentry_probe_bpf > $@.tmp
+	mv $@.tmp $@
 
 $(VM_O)/fentry_probe: tests/vm/fentry_probe.c $(VM_O)/fentry_probe.skel.h
 	$(CC) $(CFLAGS) -I$(VM_O) -o $@ $< -lbpf -lelf -lz
