@@ -4,6 +4,7 @@
  * reference copy of the same data, in the patterns the RFC got wrong.
  *
  *   diocheck [--expect-dioalign N] EROFS_FILE REFERENCE_FILE
+ *   diocheck --dioalign-only N EROFS_FILE
  *
  * Prints one "PASS name" or "FAIL name -- why" line per case; exits 1 if any
  * case failed.  Also prints the /proc/vmstat FOLL_PIN counters around the
@@ -198,6 +199,12 @@ int main(int argc, char **argv)
 	off_t last;
 	size_t i;
 
+	/* --dioalign-only N FILE: just the statx check (no O_DIRECT open) */
+	if (argc == 4 && !strcmp(argv[1], "--dioalign-only")) {
+		erofs_path = argv[3];
+		check_dioalign((unsigned int)strtoul(argv[2], NULL, 0));
+		return failed;
+	}
 	if (argc > 2 && !strcmp(argv[1], "--expect-dioalign")) {
 		dioalign = (unsigned int)strtoul(argv[2], NULL, 0);
 		argv += 2;

@@ -27,4 +27,21 @@ tests/vm/vm-run --flavour fixed --timeout 400 --out "$o" -- tests/fixed/guest.sh
 rc=$?
 [ $rc = 0 ] || t_fail "guest run" "vm-run exit $rc, see $log"
 t_import "$o/checks.txt"
+
+# what patch 0002 fixes: on the unpatched source, statx(STATX_DIOALIGN) of a
+# file-backed file asks bdev_logical_block_size() of a NULL s_bdev
+name="unpatched: statx(STATX_DIOALIGN) on file-backed EROFS oopses in erofs_getattr (fixed by 0002)"
+tests/vm/vm-run --flavour unpatched --timeout 200 -- \
+	"cp $work/plain.erofs \$SCRATCH/p.erofs && mkdir \$SCRATCH/m &&
+	 build/tests/fbmount \$SCRATCH/p.erofs \$SCRATCH/m &&
+	 build/tests/fixed/diocheck --dioalign-only 4096 \$SCRATCH/m/data; echo statx-returned" \
+	> "$work/statx-unpatched.txt" 2>&1
+rc=$?
+cat "$work/statx-unpatched.txt" >> "$log"
+if [ $rc = 120 ] && grep -q 'erofs_getattr' "$work/statx-unpatched.txt" &&
+   ! grep -q statx-returned "$work/statx-unpatched.txt"; then
+	t_pass "$name"
+else
+	t_fail "$name" "vm-run exit $rc, see $work/statx-unpatched.txt"
+fi
 t_done
