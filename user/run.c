@@ -4,6 +4,7 @@
  * probe is attached, feed the events to the correlation engine until CMD
  * exits, then report.  Probes are detached on every way out.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -243,6 +244,48 @@ static int track_pid(struct run_ctx *ctx, pid_t pid)
 	uint8_t one = 1;
 
 	return bpf_map__update_elem(ctx->skel->maps.pids, &k, sizeof(k), &one, 1, BPF_ANY);
+}
+
+/*
+ * -p PID: the process and the descendants it already has (later forks are
+ * followed in BPF).  The parent goes into the map before its children are
+ * read, so a fork racing with the walk is caught by the fork tracker.
+ */
+static int track_tree(struct run_ctx *ctx, pid_t pid, unsigned int *budget)
+{
+	char path[320], buf[4096];
+	struct dirent *d;
+	DIR *dir;
+	int err;
+
+	if (!*budget)
+		return 0;
+	(*budget)--;
+	err = track_pid(ctx, pid);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;	/* exited meanwhile */
+	while (!err && (d = readdir(dir))) {
+		char *tok, *save = NULL;
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f))
+			for (tok = strtok_r(buf, " \n", &save); tok && !err;
+			     tok = strtok_r(NULL, " \n", &save))
+				err = track_tree(ctx, (pid_t)atoi(tok), budget);
+		fclose(f);
+	}
+	closedir(dir);
+	return err;
 }
 
 /* OPEN: user space decides whether the path is on EROFS */
@@ -499,6 +542,7 @@ static int setup(struct run_ctx *ctx)
 		.page_size = sysconf(_SC_PAGESIZE),
 		.expect_dio = ctx->o.expect_dio,
 	};
+	unsigned int budget;
 	int err;
 
 	if (ctx->o.mount && (err = dt_mount_dev(ctx->o.mount, &ctx->mount_dev))) {
@@ -527,8 +571,9 @@ static int setup(struct run_ctx *ctx)
 	if (report_bindings(ctx))
 		return -1;
 	dt_backing_scan(ctx->mount_dev, add_backing, ctx);
+	budget = 4096;
 	if ((ctx->child > 0 && track_pid(ctx, ctx->child)) ||
-	    (ctx->o.pid > 0 && track_pid(ctx, ctx->o.pid)))
+	    (ctx->o.pid > 0 && track_tree(ctx, ctx->o.pid, &budget)))
 		return -1;
 	ctx->rb = ring_buffer__new(bpf_map__fd(ctx->skel->maps.rb), on_event, ctx, NULL);
 	return ctx->rb ? 0 : -1;

@@ -220,6 +220,25 @@ check_filters() {
 	else
 		t_fail "-p PID traces a running process tree until it exits" "reads=$n"
 	fi
+	# a child forked before the probes were attached is traced too
+	drop_caches
+	rm -f "$W/go"
+	sh -c "(i=0; while [ ! -e '$W/go' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done
+		cat '$W/mnt2/other' > /dev/null) & wait" &
+	bgpid=$!
+	sleep 0.3
+	$TO "$T" run -v -p $bgpid --json "$W/pidc.json" -o /dev/null 2> "$W/pidc.err" &
+	tp=$!
+	wait_for "$W/pidc.err" "^erofs-diotrace: tracing" && touch "$W/go"
+	wait $tp
+	wait $bgpid 2>/dev/null
+	bgpid=
+	n=$("$J" "$W/pidc.json" reads.#)
+	if [ "${n:-0}" -gt 0 ] && [ "$("$J" "$W/pidc.json" reads.0.comm)" = cat ]; then
+		t_pass "-p PID traces the children PID already had"
+	else
+		t_fail "-p PID traces the children PID already had" "reads=$n"
+	fi
 }
 
 # --- every exit path detaches; SIGTERM prints the partial report -----------
