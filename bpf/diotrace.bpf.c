@@ -136,11 +136,14 @@ struct {
 
 /* ---- helpers ---------------------------------------------------------- */
 
+static __always_inline void cnt_inc(__u32 idx);
+
 static __always_inline void kp_save(__u32 role, struct kp_args *a)
 {
 	struct kp_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .role = role };
 
-	bpf_map_update_elem(&kpargs, &k, a, BPF_ANY);
+	if (bpf_map_update_elem(&kpargs, &k, a, BPF_ANY))
+		cnt_inc(DT_CNT_MAP_FULL);
 }
 
 /* take the saved entry arguments (copied out, entry deleted) */
@@ -304,7 +307,8 @@ static __always_inline void req_begin(struct req_state *st, struct inode *inode)
 	st->done = ~0ULL;
 	st->in_req = 1;
 	learn_backing(BPF_CORE_READ(inode, i_sb));
-	bpf_map_update_elem(&reqs, &tid, st, BPF_ANY);
+	if (bpf_map_update_elem(&reqs, &tid, st, BPF_ANY))
+		cnt_inc(DT_CNT_MAP_FULL);
 	req_emit(st, DT_EV_REQ_START, 0);
 }
 
@@ -455,7 +459,8 @@ static __always_inline void sys_open_enter(struct pt_regs *regs, long nr)
 	}
 	os.nr = nr;
 	bpf_probe_read_user_str(os.path, sizeof(os.path), path);
-	bpf_map_update_elem(&opens, &tid, &os, BPF_ANY);
+	if (bpf_map_update_elem(&opens, &tid, &os, BPF_ANY))
+		cnt_inc(DT_CNT_MAP_FULL);
 }
 
 static __always_inline int sys_enter(struct pt_regs *regs, long nr, __u16 src)
@@ -946,8 +951,9 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	__u8 one = 1;
 
-	if (bpf_map_lookup_elem(&pids, &ptgid))
-		bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY);
+	if (bpf_map_lookup_elem(&pids, &ptgid) &&
+	    bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY))
+		cnt_inc(DT_CNT_MAP_FULL);
 	return 0;
 }
 

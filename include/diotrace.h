@@ -147,6 +147,7 @@ enum dt_counter {
 	DT_CNT_EMITTED = 0,
 	DT_CNT_RB_DROPPED,	/* bpf_ringbuf_reserve() failed */
 	DT_CNT_FILTERED,
+	DT_CNT_MAP_FULL,	/* a BPF map update failed: state for a request lost */
 	DT_CNT_MAX,
 };
 

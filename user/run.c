@@ -458,8 +458,15 @@ static uint64_t counter_sum(struct run_ctx *ctx, uint32_t idx)
 static void note_evidence(struct run_ctx *ctx)
 {
 	uint64_t lost = counter_sum(ctx, DT_CNT_RB_DROPPED) + ctx->bad_events;
+	uint64_t full = counter_sum(ctx, DT_CNT_MAP_FULL);
 	char why[128];
 	unsigned int i;
+
+	if (full) {
+		snprintf(why, sizeof(why), "%llu BPF map updates failed (tables full): "
+			 "some requests or children were not followed", (unsigned long long)full);
+		add_note(ctx, why);
+	}
 
 	if (lost)
 		dt_engine_note_lost(ctx->e, lost);
