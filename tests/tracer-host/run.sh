@@ -203,41 +203,36 @@ check_filters() {
 	else
 		t_fail "--mount on a non-EROFS directory: one-line error, exit 2" "rc=$rc: $(cat "$W/badmnt.err")"
 	fi
+	# the process itself reads; then a child it forked before the probes
+	# were attached reads (each gives up waiting for $W/go after 60 s)
+	gowait="i=0; while [ ! -e '$W/go' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done"
+	trace_pid "-p PID traces a running process tree until it exits" pid \
+		"$gowait; cat '$W/mnt2/other' > /dev/null; sleep 1"
+	trace_pid "-p PID traces the children PID already had" pidc \
+		"($gowait; cat '$W/mnt2/other' > /dev/null) & wait"
+}
+
+# trace_pid NAME TAG SCRIPT: start SCRIPT (it waits for $W/go), trace it with
+# -p once attached, then expect a read by cat in the report
+trace_pid() {
 	drop_caches
 	rm -f "$W/go"
-	sh -c "while [ ! -e '$W/go' ]; do sleep 0.1; done; cat '$W/mnt2/other' > /dev/null; sleep 1" &
+	sh -c "$3" &
 	bgpid=$!
-	$TO "$T" run -v -p $bgpid --json "$W/pid.json" -o /dev/null 2> "$W/pid.err" &
+	sleep 0.3
+	$TO "$T" run -v -p $bgpid --json "$W/$2.json" -o /dev/null 2> "$W/$2.err" &
 	tp=$!
-	wait_for "$W/pid.err" "^erofs-diotrace: tracing" && touch "$W/go"
+	wait_for "$W/$2.err" "^erofs-diotrace: tracing"
+	touch "$W/go"
 	wait $tp
 	kill $bgpid 2>/dev/null
 	wait $bgpid 2>/dev/null
 	bgpid=
-	n=$("$J" "$W/pid.json" reads.#)
-	if [ "${n:-0}" -gt 0 ] && [ "$("$J" "$W/pid.json" reads.0.comm)" = cat ]; then
-		t_pass "-p PID traces a running process tree until it exits"
+	n=$("$J" "$W/$2.json" reads.#)
+	if [ "${n:-0}" -gt 0 ] && [ "$("$J" "$W/$2.json" reads.0.comm)" = cat ]; then
+		t_pass "$1"
 	else
-		t_fail "-p PID traces a running process tree until it exits" "reads=$n"
-	fi
-	# a child forked before the probes were attached is traced too
-	drop_caches
-	rm -f "$W/go"
-	sh -c "(i=0; while [ ! -e '$W/go' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done
-		cat '$W/mnt2/other' > /dev/null) & wait" &
-	bgpid=$!
-	sleep 0.3
-	$TO "$T" run -v -p $bgpid --json "$W/pidc.json" -o /dev/null 2> "$W/pidc.err" &
-	tp=$!
-	wait_for "$W/pidc.err" "^erofs-diotrace: tracing" && touch "$W/go"
-	wait $tp
-	wait $bgpid 2>/dev/null
-	bgpid=
-	n=$("$J" "$W/pidc.json" reads.#)
-	if [ "${n:-0}" -gt 0 ] && [ "$("$J" "$W/pidc.json" reads.0.comm)" = cat ]; then
-		t_pass "-p PID traces the children PID already had"
-	else
-		t_fail "-p PID traces the children PID already had" "reads=$n"
+		t_fail "$1" "reads=$n"
 	fi
 }
 
