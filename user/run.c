@@ -468,13 +468,13 @@ static void note_evidence(struct run_ctx *ctx)
 		add_note(ctx, why);
 	}
 
-	if (lost)
-		dt_engine_note_lost(ctx->e, lost);
 	if (stop_sig) {
 		snprintf(why, sizeof(why), "tracing interrupted by SIG%s: partial trace",
 			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
-		dt_engine_note_inconclusive(ctx->e, why);
+		add_note(ctx, why);
 	}
+	if (lost)
+		dt_engine_note_lost(ctx->e, lost);
 	for (i = 0; i < ctx->nr_notes; i++)
 		dt_engine_note_inconclusive(ctx->e, ctx->notes[i]);
 	if (!ctx->rec)
@@ -487,8 +487,6 @@ static void note_evidence(struct run_ctx *ctx)
 		if (ctx->binds[i].winner < 0 && dt_probe_groups[i].role >= 0)
 			fprintf(ctx->rec, "!unbound %s %s\n",
 				dt_role_name(dt_probe_groups[i].role), ctx->binds[i].why);
-	if (stop_sig)
-		fprintf(ctx->rec, "!inconclusive %s\n", why);
 }
 
 static int finish_report(struct run_ctx *ctx)
