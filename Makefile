@@ -14,8 +14,8 @@ BPFTOOL	?= bpftool
 O	:= build
 
 CFLAGS	?= -O2 -g
-CFLAGS	+= -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-	   -Iinclude -Iuser -I$(O)
+override CFLAGS	+= -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+	   -Iinclude -Iuser -Iuser/engine -Iuser/report -Iuser/trace -Iuser/audit -I$(O)
 LDLIBS	+= -lbpf -lelf -lz -ljson-c -lm
 
 # engine: plain C, no libbpf (linked into the tool and into unit tests)
@@ -34,7 +34,7 @@ include $(sort $(wildcard mk/*.mk))
 ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(O)/%.o)
 TOOL_OBJS	:= $(TOOL_SRCS:%.c=$(O)/%.o)
 
-$(O)/%.o: %.c $(wildcard include/*.h user/*.h) | $(TOOL_GEN)
+$(O)/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h) | $(TOOL_GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

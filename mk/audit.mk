@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # erofs-diotrace audit: page-cache footprint of file-backed EROFS mounts
-AUDIT_SRCS := user/audit_mounts.c user/audit_backing.c user/audit_map.c \
-	      user/audit_resid.c user/audit_scan.c user/audit_count.c \
-	      user/audit_out.c user/audit_util.c
-TOOL_SRCS += user/audit.c $(AUDIT_SRCS)
+AUDIT_SRCS := $(addprefix user/audit/,audit_mounts.c audit_backing.c audit_map.c \
+	      audit_resid.c audit_scan.c audit_count.c audit_out.c audit_util.c)
+TOOL_SRCS += user/audit/audit.c $(AUDIT_SRCS)
 
 AUDIT_JSONCHECK := $(O)/tests/audit-jsoncheck
 AUDIT_UNIT := $(O)/tests/audit-count-test
@@ -12,7 +11,7 @@ $(AUDIT_JSONCHECK): tests/audit/jsoncheck.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -ljson-c
 
-$(AUDIT_UNIT): tests/audit/count_test.c $(AUDIT_SRCS) user/audit.h
+$(AUDIT_UNIT): tests/audit/count_test.c $(AUDIT_SRCS) user/audit/audit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(AUDIT_SRCS) -lcmocka -ljson-c -lm
 

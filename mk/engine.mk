@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The correlation engine (plain C, no libbpf), the report, recorded streams,
 # `erofs-diotrace replay`, and their tests.
-DT_ENGINE_CORE := user/engine.c user/ledger.c user/verdict.c user/names.c \
-		  user/evtext.c user/report.c user/report_json.c
+DT_ENGINE_CORE := $(addprefix user/engine/,engine.c ledger.c verdict.c names.c evtext.c) \
+		  $(addprefix user/report/,report.c report_json.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
 
@@ -12,7 +12,7 @@ TOOL_SRCS += user/replay.c
 UNIT_OBJS := $(DT_ENGINE_CORE:%.c=$(O)/unit/%.o)
 UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test
 
-$(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h)
+$(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -25,9 +25,9 @@ $(O)/diotrace.skel.h: $(O)/bpf/diotrace.bpf.o
 	mv $@.tmp $@
 
 TOOL_GEN	+= $(O)/diotrace.skel.h
-TOOL_SRCS	+= user/run.c user/run_mounts.c user/trace_helpers.c
+TOOL_SRCS	+= $(addprefix user/trace/,run.c run_mounts.c trace_helpers.c)
 
-$(O)/user/run.o $(O)/user/trace_helpers.o: $(O)/diotrace.skel.h user/trace_helpers.h
+$(O)/user/trace/run.o $(O)/user/trace/trace_helpers.o: $(O)/diotrace.skel.h user/trace/trace_helpers.h
 
 # workload for the VM suite and the demo: O_DIRECT preads/preadv patterns
 $(O)/tests/dioread: tests/tracer-vm/dioread.c
