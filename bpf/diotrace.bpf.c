@@ -33,6 +33,9 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 targ_dev = 0;	/* --mount: only this EROFS s_dev */
 const volatile bool sys_req = false;	/* REQ role bound to syscall tracepoints */
 
+/* failed ring reservations on all CPUs: the loss stamp of every event */
+__u64 rb_drops = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 << 20);
@@ -186,6 +189,7 @@ static __always_inline struct dt_event *ev_new(__u16 type, __u16 src)
 
 	ev = bpf_ringbuf_reserve(&rb, sizeof(*ev), 0);
 	if (!ev) {
+		__sync_fetch_and_add(&rb_drops, 1);
 		cnt_inc(DT_CNT_RB_DROPPED);
 		return NULL;
 	}
@@ -197,6 +201,7 @@ static __always_inline struct dt_event *ev_new(__u16 type, __u16 src)
 	ev->pid = id >> 32;
 	ev->tid = (__u32)id;
 	ev->ts_ns = bpf_ktime_get_ns();
+	ev->drops = *(volatile __u64 *)&rb_drops;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	return ev;
 }

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define DT_EVENT_VERSION	1
+#define DT_EVENT_VERSION	2	/* 2: drops stamp in the header */
 #define DT_PATH_MAX		96
 #define DT_COMM_LEN		16
 
@@ -118,6 +118,12 @@ struct dt_event {
 	__u64 dev;		/* inode's s_dev (EROFS inode, or backing file) */
 	__u64 ino;
 	__u64 cookie;		/* kiocb address of the user request (0 if unknown) */
+	/*
+	 * Loss stamp: ring-buffer reservations that had failed, on any CPU,
+	 * when this event was emitted.  Two events of one request with the
+	 * same stamp prove that nothing was dropped between them.
+	 */
+	__u64 drops;
 	char comm[DT_COMM_LEN];
 	union {
 		struct dt_req req;
@@ -144,10 +150,13 @@ enum dt_role {
 
 /* counters kept by BPF in a per-CPU array, index = enum dt_counter */
 enum dt_counter {
-	DT_CNT_EMITTED = 0,
+	DT_CNT_EMITTED = 0,	/* events submitted to the ring */
 	DT_CNT_RB_DROPPED,	/* bpf_ringbuf_reserve() failed */
-	DT_CNT_FILTERED,
+	DT_CNT_READS,		/* read requests the traced processes issued on EROFS,
+				 * counted whether or not their events reached the ring */
 	DT_CNT_MAP_FULL,	/* a BPF map update failed: state for a request lost */
+	DT_CNT_EVICTED,		/* an in-flight entry was evicted (LRU) before its end */
+	DT_CNT_PIDS_FULL,	/* a traced process could not be added to the pid table */
 	DT_CNT_MAX,
 };
 

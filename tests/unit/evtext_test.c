@@ -164,7 +164,7 @@ static const struct {
 	{ "req_start dev=4096:1", "bad value" },
 	{ "req_start comm=abcdefghijklmnopq", "bad value" },
 	{ "req_start comm=a%zz", "bad value" },
-	{ "req_start v=2", "not supported" },
+	{ "req_start v=3", "not supported" },
 	{ "!lost", "needs a count" },
 	{ "!lost many", "needs a count" },
 	{ "!unbound nosuchrole because", "need a role name" },
@@ -266,7 +266,7 @@ static void writer_refuses_bad_events(void **state)
 
 	assert_int_equal(dt_evtext_write(f, &ev), -EINVAL);
 	ev = base(DT_EV_PC_DEL);
-	ev.version = 2;
+	ev.version = DT_EVENT_VERSION + 1;
 	assert_int_equal(dt_evtext_write(f, &ev), -EINVAL);
 	ev.version = DT_EVENT_VERSION;
 	assert_int_equal(dt_evtext_write(f, &ev), 0);

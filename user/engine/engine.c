@@ -583,6 +583,27 @@ void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *ho
 	snprintf(e->roles[role].how, sizeof(e->roles[role].how), "%s", how);
 }
 
+void dt_engine_note_counters(struct dt_engine *e, const uint64_t cnt[DT_CNT_MAX])
+{
+	unsigned int i;
+
+	/* cumulative: a snapshot never takes a counter back */
+	for (i = 0; i < DT_CNT_MAX; i++)
+		if (cnt[i] > e->cnt[i])
+			e->cnt[i] = cnt[i];
+	e->have_cnt = true;
+	if (e->cnt[DT_CNT_RB_DROPPED] > e->st.lost)
+		e->st.lost = e->cnt[DT_CNT_RB_DROPPED];
+}
+
+void dt_engine_note_truncated(struct dt_engine *e, const char *where)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "record truncated at %s", where ? where : "an unknown offset");
+	dt_engine_note_inconclusive(e, why);
+}
+
 void dt_engine_note_inconclusive(struct dt_engine *e, const char *why)
 {
 	if (e->nr_notes >= DT_MAX_REASONS)

@@ -23,7 +23,6 @@ struct dt_engine;
 struct dt_engine_opts {
 	unsigned int max_inflight;	/* bound of the in-flight request table; 0 = default */
 	unsigned int page_size;		/* 0 = 4096 */
-	/* added by the engine: */
 	bool expect_dio;		/* a buffered EROFS read, or an O_DIRECT open
 					 * refused with EINVAL, is a FAIL (CLI --expect-dio) */
 	uint64_t reorder_ns;		/* events are sorted by ts within this window;
@@ -41,8 +40,16 @@ int dt_engine_feed(struct dt_engine *e, const struct dt_event *ev);
 void dt_engine_note_lost(struct dt_engine *e, uint64_t lost);
 void dt_engine_note_unbound(struct dt_engine *e, enum dt_role role, const char *why);
 void dt_engine_note_inconclusive(struct dt_engine *e, const char *why);
-/* added by the engine: which program bound a role (shown in the report) */
+/* which program bound a role (shown in the report) */
 void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *how);
+/*
+ * A snapshot of the BPF counters (enum dt_counter, cumulative): may come
+ * many times during a trace; the last one before dt_engine_finish() is the
+ * account the report gives ("seen N of M reads", drops, evictions).
+ */
+void dt_engine_note_counters(struct dt_engine *e, const uint64_t cnt[DT_CNT_MAX]);
+/* the recorded stream ended before its end marker, or failed its checksum */
+void dt_engine_note_truncated(struct dt_engine *e, const char *where);
 
 /* no more events: close what is still open, compute verdicts */
 void dt_engine_finish(struct dt_engine *e);
@@ -54,8 +61,8 @@ void dt_report_text(const struct dt_engine *e, FILE *out, bool verbose);
 int dt_report_json(const struct dt_engine *e, const char *path);
 
 /*
- * Read-only views for reports and tests (added by the engine; the record
- * types are in user/ledger.h).  Valid after dt_engine_finish().
+ * Read-only views for reports and tests (the record types are in
+ * ledger.h).  Valid after dt_engine_finish().
  */
 struct dt_rq;
 struct dt_file;

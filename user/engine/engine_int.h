@@ -42,6 +42,8 @@ struct dt_engine {
 	char *reasons[DT_MAX_REASONS];	/* why the verdict is not PASS */
 	size_t nr_reasons;
 
+	uint64_t cnt[DT_CNT_MAX];	/* last dt_engine_note_counters() */
+	bool have_cnt;
 	struct dt_stats st;
 	bool finished;
 	enum dt_verdict verdict;

@@ -40,7 +40,8 @@ struct field {
 static const struct field common[] = {
 	F("ts", ts_ns, K_U), F("cpu", cpu, K_U), F("pid", pid, K_U), F("tid", tid, K_U),
 	F("comm", comm, K_STR), F("dev", dev, K_DEV), F("ino", ino, K_U),
-	F("cookie", cookie, K_X), F("src", source, K_SRC), F("v", version, K_U),
+	F("cookie", cookie, K_X), F("src", source, K_SRC), F("drops", drops, K_U),
+	F("v", version, K_U),
 	{ NULL, 0, 0, 0 },
 };
 
@@ -495,9 +496,11 @@ static int parse_event(char *line, struct dt_event *ev)
 		if (parse_field(ev, f, eq + 1))
 			return bad("bad value in '%.64s'", tok);
 	}
+	if (ev->version == 1)	/* v1 is v2 without the loss stamp */
+		ev->version = DT_EVENT_VERSION;
 	if (ev->version != DT_EVENT_VERSION)
-		return bad("event version v=%s is not supported (this build reads v=1)",
-			   ev->version > 1 ? "2 or later" : "0");
+		return bad("event version v=%s is not supported (this build reads v=1 and v=2)",
+			   ev->version > 2 ? "3 or later" : "0");
 	return 0;
 }
 
