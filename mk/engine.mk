@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The correlation engine (plain C, no libbpf), the report, recorded streams,
 # `erofs-diotrace replay`, and their tests.
-DT_ENGINE_CORE := $(addprefix user/engine/,engine.c ledger.c verdict.c names.c evtext.c) \
+DT_ENGINE_CORE := user/common/escape.c \
+		  $(addprefix user/engine/,engine.c ledger.c verdict.c names.c evtext.c) \
 		  $(addprefix user/report/,report.c report_json.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
@@ -10,7 +11,7 @@ TOOL_SRCS += user/replay.c
 # so they never wait for BPF skeletons: that the engine links without libbpf
 # is part of what they prove.
 UNIT_OBJS := $(DT_ENGINE_CORE:%.c=$(O)/unit/%.o)
-UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test
+UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test $(O)/tests/unit/escape_test
 
 $(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 	@mkdir -p $(dir $@)

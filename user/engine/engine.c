@@ -596,6 +596,17 @@ void dt_engine_note_counters(struct dt_engine *e, const uint64_t cnt[DT_CNT_MAX]
 		e->st.lost = e->cnt[DT_CNT_RB_DROPPED];
 }
 
+void dt_engine_note_pc_outside(struct dt_engine *e, uint64_t dev, uint64_t ino, bool erofs,
+			       uint64_t added, uint64_t deleted)
+{
+	struct dt_file *f = dt_file_get(e, dev, ino, erofs);
+
+	if (!f)
+		return;
+	f->pc_outside += added;
+	f->pc_deleted += deleted;
+}
+
 void dt_engine_note_truncated(struct dt_engine *e, const char *where)
 {
 	char why[160];

@@ -48,6 +48,13 @@ void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *ho
  * account the report gives ("seen N of M reads", drops, evictions).
  */
 void dt_engine_note_counters(struct dt_engine *e, const uint64_t cnt[DT_CNT_MAX]);
+/*
+ * Page-cache changes on one file that BPF folded in a map because no traced
+ * request was in flight (cumulative bytes, like the counters): they are
+ * reported per file, never attributed to a request.
+ */
+void dt_engine_note_pc_outside(struct dt_engine *e, uint64_t dev, uint64_t ino, bool erofs,
+			       uint64_t added, uint64_t deleted);
 /* the recorded stream ended before its end marker, or failed its checksum */
 void dt_engine_note_truncated(struct dt_engine *e, const char *where);
 
