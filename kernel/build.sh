@@ -213,10 +213,36 @@ configure "$tree" "$cfg"
 # replace the object tree's .config only when it changed: keeps make incremental
 cmp -s "$cfg/.config" "$obj/.config" || cp "$cfg/.config" "$obj/.config"
 
+# --- derive a flavour from the base build --------------------------------------
+# Flavours differ from unpatched only in the files their patches touch.  A
+# flavour without an object tree of its own starts from a copy of the base
+# one (same variant, same .config): the absolute source paths kbuild recorded
+# in its .cmd files are rewritten to this flavour's tree, so make sees the
+# same commands and rebuilds only what the patched files (fresh mtimes)
+# reach.
+derive_from_base() {
+	local base=$cache/obj/unpatched${variant#"$flavour"} n
+	[ "$tree" != "$src" ] && [ ! -f "$obj/vmlinux" ] && [ -f "$base/vmlinux" ] || return 1
+	cmp -s "$base/.config" "$obj/.config" || return 1
+	say "deriving $variant from $(basename "$base") (copy of its object tree; rebuilds what the patches touch)"
+	rm -rf "$obj.derive"
+	cp -a "$base" "$obj.derive" || return 1
+	find "$obj.derive" -name '*.cmd' -type f -print0 |
+		xargs -0 -r sed -i "s|$src/|$tree/|g; s|$src\$|$tree|g; s|$src |$tree |g" || return 1
+	rm -f "$obj.derive/source" "$obj.derive/Makefile"	# kbuild writes both anew
+	n=$(grep -rlF "$src" "$obj.derive" --include='*.cmd' | wc -l)
+	[ "$n" -eq 0 ] || { say "derive: $n .cmd files still name $src; building cold"; rm -rf "$obj.derive"; return 1; }
+	rm -rf "$obj"
+	mv "$obj.derive" "$obj"
+}
+
 # --- build -------------------------------------------------------------------
 jobs=${DIOTRACE_JOBS:-$(nproc)}
 kind=incremental
-[ -f "$obj/vmlinux" ] || kind=cold
+if [ ! -f "$obj/vmlinux" ]; then
+	kind=cold
+	derive_from_base && kind=derived
+fi
 log=$cache/obj/$variant.log
 say "building $variant in $obj with -j$jobs (cold: ~5 min on 2 cores; log: $log)"
 if ! make -C "$tree" O="$obj" -j"$jobs" bzImage > "$log" 2>&1; then
