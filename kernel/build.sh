@@ -228,7 +228,7 @@ derive_from_base() {
 	rm -rf "$obj.derive"
 	cp -a "$base" "$obj.derive" || return 1
 	find "$obj.derive" -name '*.cmd' -type f -print0 |
-		xargs -0 -r sed -i "s|$src/|$tree/|g; s|$src\$|$tree|g; s|$src |$tree |g" || return 1
+		xargs -0 -r sed -i "s|$src|$tree|g" || return 1
 	rm -f "$obj.derive/source" "$obj.derive/Makefile"	# kbuild writes both anew
 	n=$(grep -rlF "$src" "$obj.derive" --include='*.cmd' | wc -l)
 	[ "$n" -eq 0 ] || { say "derive: $n .cmd files still name $src; building cold"; rm -rf "$obj.derive"; return 1; }
