@@ -5,8 +5,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include "cli.h"
+#include "num.h"
+#include "outfile.h"
 #include "trace_helpers.h"
 
 static void usage(FILE *f)
@@ -25,26 +29,65 @@ static void usage(FILE *f)
 "                     EINVAL, is a FAIL (default: reported only)\n"
 "  -p PID             trace this process tree too\n"
 "  --mount DIR        only the EROFS mount DIR is on\n"
-"  --ringbuf-size N   ring buffer bytes (K/M suffix; power of two), default 4M\n"
+"  --ringbuf-size N   ring buffer bytes, 4K..1G (K/M/G suffix; rounded up to a\n"
+"                     power of two), default 4M\n"
 "  --avoid KINDS      never use these probe kinds (fentry,kprobe,tp_btf,raw_tp)\n"
 "  -o FILE            text report to FILE\n"
-"Without --assert the exit status is CMD's.\n");
+"Without --assert the exit status is CMD's; a failed write of any output is\n"
+"exit 2.  CMD runs in its own process group (and cgroup, where possible):\n"
+"SIGINT/SIGTERM/SIGHUP are passed to its whole tree, and whatever it leaves\n"
+"running when the trace ends is killed.\n");
 }
 
-static int parse_size(const char *s, unsigned long *out)
+/* ring buffer bytes: 4K..1G, rounded up to a power of two */
+static int parse_rb_size(const char *s, unsigned long *out)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 0), p = 4096;
+	uint64_t v, p = 4096;
+	int err = dt_parse_size(s, 1, 1UL << 30, &v);
 
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (*end || !v || v > (1UL << 30))
-		return -EINVAL;
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: --ringbuf-size '%s': %s; give bytes 4K..1G, e.g. 4M\n",
+			s, dt_num_why(err));
+		return -1;
+	}
 	while (p < v)
 		p <<= 1;
 	*out = p;
+	return 0;
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	long long v;
+	int err = dt_parse_ll(s, 1, INT_MAX, &v);
+
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: -p '%s': %s; give the id of a running process\n",
+			s, dt_num_why(err));
+		return -1;
+	}
+	if (kill((pid_t)v, 0) && errno == ESRCH) {
+		fprintf(stderr, "erofs-diotrace: -p %s: no such process\n", s);
+		return -1;
+	}
+	*out = (pid_t)v;
+	return 0;
+}
+
+/* two outputs in one file would interleave into garbage: refuse */
+static int check_outputs(const struct run_opts *o)
+{
+	const char *name[3] = { "-o", "--json", "--record" };
+	const char *path[3] = { o->out, o->json, o->record };
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (path[i] && path[j] && dt_out_same(path[i], path[j])) {
+				fprintf(stderr, "erofs-diotrace: %s %s and %s %s are the same file; "
+					"give each output its own file\n", name[i], path[i], name[j], path[j]);
+				return -1;
+			}
 	return 0;
 }
 
@@ -98,17 +141,12 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_MOUNT: o->mount = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'p':
-			o->pid = atoi(optarg);
-			if (o->pid <= 0 || kill(o->pid, 0)) {
-				fprintf(stderr, "erofs-diotrace: -p %s: no such process\n", optarg);
+			if (parse_pid(optarg, &o->pid))
 				return -1;
-			}
 			break;
 		case OPT_RB:
-			if (parse_size(optarg, &o->rb_size)) {
-				fprintf(stderr, "erofs-diotrace: --ringbuf-size %s: give bytes, e.g. 4M (4K..1G)\n", optarg);
+			if (parse_rb_size(optarg, &o->rb_size))
 				return -1;
-			}
 			break;
 		case 'h':
 		case OPT_HELP: usage(stdout); exit(0);
@@ -122,6 +160,6 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (!o->cmd[0])
 		o->cmd = NULL;
-	return 0;
+	return check_outputs(o);
 }
 

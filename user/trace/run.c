@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "engine.h"
 #include "evtext.h"
+#include "outfile.h"
 #include "run_mounts.h"
 #include "tracee.h"
 #include "trace_helpers.h"
@@ -35,6 +36,7 @@ struct run_ctx {
 	struct dt_engine *e;
 	struct ring_buffer *rb;
 	FILE *rec;
+	FILE *out;		/* -o FILE, NULL: stderr */
 	uint64_t mount_dev;
 	struct dt_tracee t;
 	unsigned long events, bad_events;
@@ -352,29 +354,43 @@ static void note_evidence(struct run_ctx *ctx)
 				dt_role_name(dt_probe_groups[i].role), ctx->binds[i].why);
 }
 
+/* flush and close one output; a failure is named and makes the run exit 2 */
+static int out_done(FILE *f, const char *opt, const char *name)
+{
+	int err = dt_out_close(f);
+
+	if (err && f != stderr)
+		fprintf(stderr, "erofs-diotrace: %s %s: write failed (%s); that output is incomplete\n",
+			opt, name, strerror(-err));
+	return err ? 2 : 0;
+}
+
 static int finish_report(struct run_ctx *ctx)
 {
-	FILE *out = stderr;
-	int rc = 0;
+	FILE *out = ctx->out ? ctx->out : stderr;
+	int rc = 0, err;
 
 	note_evidence(ctx);
 	dt_engine_finish(ctx->e);
-	if (ctx->o.out && !(out = fopen(ctx->o.out, "w"))) {
-		fprintf(stderr, "erofs-diotrace: -o %s: %s; report on stderr\n", ctx->o.out, strerror(errno));
-		out = stderr;
+	if (ctx->rec) {
+		rc |= out_done(ctx->rec, "--record", ctx->o.record);
+		ctx->rec = NULL;
 	}
 	dt_report_text(ctx->e, out, ctx->o.verbose);
-	if (out != stderr)
-		fclose(out);
-	if (ctx->o.json && dt_report_json(ctx->e, ctx->o.json)) {
-		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report\n", ctx->o.json);
+	ctx->out = NULL;
+	rc |= out_done(out, "-o", ctx->o.out);
+	if (ctx->o.json && (err = dt_report_json(ctx->e, ctx->o.json))) {
+		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report (%s)\n",
+			ctx->o.json, strerror(-err));
 		rc = 2;
 	}
+	if (rc)
+		return 2;
 	if (ctx->o.assert_)
-		return rc ? rc : (int)dt_engine_verdict(ctx->e);
+		return (int)dt_engine_verdict(ctx->e);
 	if (dt_tracee_exit_code(&ctx->t) >= 0)
 		return dt_tracee_exit_code(&ctx->t);
-	return rc;
+	return 0;
 }
 
 static void cleanup(struct run_ctx *ctx)
@@ -385,6 +401,8 @@ static void cleanup(struct run_ctx *ctx)
 	dt_tracee_free(&ctx->t);
 	if (ctx->rec)
 		fclose(ctx->rec);
+	if (ctx->out)
+		fclose(ctx->out);
 	dt_engine_free(ctx->e);
 }
 
@@ -428,6 +446,10 @@ static int setup(struct run_ctx *ctx)
 	}
 	if (ctx->o.record && !(ctx->rec = fopen(ctx->o.record, "w"))) {
 		fprintf(stderr, "erofs-diotrace: --record %s: %s\n", ctx->o.record, strerror(errno));
+		return -1;
+	}
+	if (ctx->o.out && !(ctx->out = fopen(ctx->o.out, "w"))) {
+		fprintf(stderr, "erofs-diotrace: -o %s: %s\n", ctx->o.out, strerror(errno));
 		return -1;
 	}
 	if (ctx->rec)
