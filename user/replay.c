@@ -140,7 +140,7 @@ int cmd_replay(int argc, char **argv)
 	r = dt_out_close(stdout);
 	if (r) {
 		fprintf(stderr, "erofs-diotrace replay: write to stdout failed (%s); the report is "
-			"incomplete\n", strerror(-r));
+			"incomplete\n", dt_out_why(r));
 		dt_engine_free(e);
 		return 2;
 	}

@@ -53,3 +53,8 @@ int dt_out_close(FILE *f)
 		err = -errno;
 	return err;
 }
+
+const char *dt_out_why(int err)
+{
+	return err == -EIO ? "write error" : strerror(-err);
+}

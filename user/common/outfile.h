@@ -17,7 +17,14 @@
  */
 bool dt_out_same(const char *a, const char *b);
 
-/* flush f and close it (stdout and stderr are flushed only); 0 or -errno */
+/*
+ * Flush f and close it (stdout and stderr are flushed only); 0 or -errno.
+ * -EIO also stands for an earlier failed write whose errno is gone: say
+ * "write error" for it (dt_out_why).
+ */
 int dt_out_close(FILE *f);
+
+/* words for a dt_out_close() error */
+const char *dt_out_why(int err);
 
 #endif

@@ -361,7 +361,7 @@ static int out_done(FILE *f, const char *opt, const char *name)
 
 	if (err && f != stderr)
 		fprintf(stderr, "erofs-diotrace: %s %s: write failed (%s); that output is incomplete\n",
-			opt, name, strerror(-err));
+			opt, name, dt_out_why(err));
 	return err ? 2 : 0;
 }
 
