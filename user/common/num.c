@@ -100,10 +100,10 @@ int dt_parse_double(const char *s, double min, double max, double *out)
 	char *end;
 	double v;
 
-	/* digits first: no inf, nan, hex floats or leading blanks */
+	/* decimal only: no inf, nan, hex floats or blanks */
 	if (!digit(*p) && !(*p == '.' && digit(p[1])))
 		return -EINVAL;
-	if (p != s && min >= 0)
+	if ((p != s && min >= 0) || p[strspn(p, "0123456789.eE+-")])
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
