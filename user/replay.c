@@ -78,7 +78,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		return -1;
 	}
 	a->file = argv[optind];
-	if (a->json && !a->quiet && dt_out_same(a->json, "-")) {
+	if (a->json && !a->quiet && (!strcmp(a->json, "-") || dt_out_same(a->json, "-"))) {
 		fprintf(stderr, "erofs-diotrace replay: --json %s is where the text report goes too "
 			"(stdout); give another file, or -q\n", a->json);
 		return -1;
