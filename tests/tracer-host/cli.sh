@@ -168,3 +168,19 @@ check_tree() {
 	fi
 	rm -f "$W/$mark" "$W/tree.sh" "$W/setsid.sh" "$W/leave.sh"
 }
+
+# --- CMD in its own process group still owns the terminal: it can read it --
+check_tty() {
+	if ! command -v script >/dev/null; then
+		t_skip "CMD reads the terminal" "script (util-linux) not installed"
+		return
+	fi
+	(sleep 2; echo hello) | timeout -s KILL 60 script -qec \
+		"'$T' run -o /dev/null -- sh -c 'read x; echo got \$x'" /dev/null > "$W/tty.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "got hello" "$W/tty.out"; then
+		t_pass "CMD reads the terminal (its group gets the foreground, no SIGTTIN stop)"
+	else
+		t_fail "CMD reads the terminal" "rc=$rc: $(head -c 200 "$W/tty.out")"
+	fi
+}

@@ -340,4 +340,5 @@ check_write_errors
 check_same_file
 check_numbers
 check_tree
+check_tty
 t_done

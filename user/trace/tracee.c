@@ -36,6 +36,8 @@ int dt_tracee_signals(struct dt_tracee *t)
 		return -errno;
 	/* a report to a closed pipe is a write error (exit 2), not a silent death */
 	sigaction(SIGPIPE, &ign, &t->oldpipe);
+	/* from the background of a terminal (CMD has it) the tracer still writes */
+	sigaction(SIGTTOU, &ign, &t->oldttou);
 	t->signals_set = true;
 	t->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return t->sigfd < 0 ? -errno : 0;
@@ -49,6 +51,7 @@ static void child_exec(struct dt_tracee *t, int hold, char **cmd)
 	setpgid(0, 0);
 	if (t->signals_set) {
 		sigaction(SIGPIPE, &t->oldpipe, NULL);
+		sigaction(SIGTTOU, &t->oldttou, NULL);
 		sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
 	}
 	if (read(hold, &c, 1) != 1)
@@ -70,6 +73,21 @@ static void enter_cgroup(struct dt_tracee *t)
 		return;
 	}
 	t->cg_fd = fd;
+}
+
+/* our terminal's foreground goes to CMD's group, if it was ours */
+static void give_tty(struct dt_tracee *t)
+{
+	if (!t->signals_set || !isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return;
+	t->tty = !tcsetpgrp(STDIN_FILENO, t->child);
+}
+
+static void take_tty(struct dt_tracee *t)
+{
+	if (t->tty)
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+	t->tty = false;
 }
 
 int dt_tracee_spawn(struct dt_tracee *t, char **cmd)
@@ -94,6 +112,7 @@ int dt_tracee_spawn(struct dt_tracee *t, char **cmd)
 	t->go_fd = p[1];
 	t->child = pid;
 	setpgid(pid, pid);	/* also here: no window where a signal misses it */
+	give_tty(t);
 	t->pidfd = pidfd_open(pid, 0);
 	if (t->pidfd < 0)
 		return -errno;
@@ -210,6 +229,7 @@ void dt_tracee_free(struct dt_tracee *t)
 		close(t->go_fd);	/* a held CMD exits 127 */
 	t->go_fd = -1;
 	dt_tracee_kill(t);
+	take_tty(t);
 	if (t->cg_fd >= 0)
 		dt_cg_remove(t->cg_fd, t->cg_path);
 	t->cg_fd = -1;

@@ -7,7 +7,10 @@
  * and SIGHUP arrive on a signalfd and CMD's exit on a pidfd, so the tracer
  * sleeps in poll() together with the ring buffer, never on a timeout.
  * Whatever CMD leaves running is killed when the tracer ends, on every path
- * (cgroup.kill, or SIGKILL to the process group without a cgroup).
+ * (cgroup.kill, or SIGKILL to the process group without a cgroup).  When the
+ * tracer runs in the foreground of a terminal, CMD's group gets the
+ * foreground (so an interactive CMD can read it; ^C then goes to CMD) and
+ * the tracer takes it back at the end.
  */
 #ifndef __DT_TRACEE_H
 #define __DT_TRACEE_H
@@ -26,8 +29,9 @@ struct dt_tracee {
 	int cg_fd;		/* the transient cgroup; -1: process group only */
 	char cg_path[PATH_MAX];
 	sigset_t oldmask;	/* the tracer's signal mask before, for CMD */
-	struct sigaction oldpipe;
+	struct sigaction oldpipe, oldttou;
 	bool signals_set;
+	bool tty;		/* CMD was given the terminal's foreground */
 	int status;		/* CMD's wait status, once done */
 	bool done;		/* CMD reaped, or PID gone */
 	int stop_sig;		/* first signal received, 0 = none */
