@@ -179,11 +179,15 @@ static void mountinfo_strict(void **state)
 	char b[] = "1 2 8:1 / /m rw ext4 /dev/sda1 rw";
 	char c[] = "1 2 8x1 / /m rw - ext4 /dev/sda1 rw";
 	char d[] = "1 2 8:1 / /m rw -  ";
+	char e[] = "1 2 8:1 / /m\\1!!\\2 rw - ext4 /dev/sda1 rw";
 	struct dt_mountinfo mi;
 
 	assert_int_equal(dt_mountinfo_parse(a, &mi), 0);
 	assert_string_equal(mi.mnt, "/m\\3\\09\\400");
 	assert_string_equal(mi.super_opts, "rw");
+	/* digits below '0' once made a negative shift (UBSan) */
+	assert_int_equal(dt_mountinfo_parse(e, &mi), 0);
+	assert_string_equal(mi.mnt, "/m\\1!!\\2");
 	assert_int_equal(dt_mountinfo_parse(b, &mi), -EINVAL);
 	assert_int_equal(dt_mountinfo_parse(c, &mi), -EINVAL);
 	assert_int_equal(dt_mountinfo_parse(d, &mi), -EINVAL);
