@@ -61,8 +61,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case 'm':
 			err = dt_parse_ll(optarg, 1, 1 << 20, &n);
 			if (err) {
-				fprintf(stderr, "erofs-diotrace replay: --max-inflight '%s': %s; "
-					"give 1..1048576\n", optarg, dt_num_why(err));
+				fprintf(stderr, "erofs-diotrace replay: --max-inflight wants 1..1048576, "
+					"got '%s' (%s)\n", optarg, dt_num_why(err));
 				return -1;
 			}
 			a->opts.max_inflight = n;

@@ -77,7 +77,7 @@ check_numbers() {
 	"$T" run --ringbuf-size 0 -- true 2> "$W/num.err"
 	one_line_err "--ringbuf-size 0: out of range, exit 2" $? 2 "out of range" "$W/num.err"
 	"$T" replay --max-inflight 10x "$R/tests/data/clean_dio.events" 2> "$W/num.err"
-	one_line_err "replay --max-inflight 10x: not a number, exit 2" $? 2 "'10x': not a number" "$W/num.err"
+	one_line_err "replay --max-inflight 10x: not a number, exit 2" $? 2 "got '10x' (not a number)" "$W/num.err"
 }
 
 # processes whose command line holds $1 (zombies have none; the [d] keeps
