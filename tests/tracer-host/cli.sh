@@ -148,10 +148,10 @@ check_tree() {
 		t_skip "SIGTERM: a setsid grandchild ends too" "no writable cgroup v2 here: process group only ($(head -1 "$W/tree.err"))"
 	fi
 	# CMD exits and leaves a child behind: the tracer ends it before exiting
-	$TO "$T" run -o /dev/null -- sh "$W/leave.sh"
+	$TO "$T" run -o /dev/null -- sh "$W/leave.sh" 2> "$W/leave.err"
 	rc=$?
-	if [ $rc -eq 0 ] && wait_unmarked "$mark"; then
-		t_pass "CMD exits leaving a child running: the tracer ends it, exit status CMD's"
+	if [ $rc -eq 0 ] && wait_unmarked "$mark" && grep -q "so they are killed" "$W/leave.err"; then
+		t_pass "CMD exits leaving a child running: the tracer ends it, says so, exit status CMD's"
 	else
 		t_fail "CMD exits leaving a child running: the tracer ends it" "rc=$rc, $(marked "$mark") left"
 		pkill -KILL -f -- "$mark"

@@ -492,6 +492,9 @@ int cmd_run(int argc, char **argv)
 	if (ctx.o.probes)
 		fprintf(stderr, "erofs-diotrace: tracing\n");
 	trace_loop(&ctx);
+	if (dt_tracee_left(&ctx.t) > 0)
+		fprintf(stderr, "erofs-diotrace: processes CMD started are still running; the trace "
+			"ends with CMD, so they are killed\n");
 	rc = finish_report(&ctx);
 	if (ctx.o.probes)
 		fprintf(stderr, "erofs-diotrace: %lu events\n", ctx.events);

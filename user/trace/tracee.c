@@ -210,6 +210,15 @@ void dt_tracee_signal(struct dt_tracee *t, int sig)
 		kill(t->child, sig);	/* in case it left its group */
 }
 
+int dt_tracee_left(const struct dt_tracee *t)
+{
+	if (t->child <= 0)
+		return 0;
+	if (t->cg_fd >= 0)
+		return dt_cg_count(t->cg_fd);
+	return !t->done || !kill(-t->child, 0);
+}
+
 void dt_tracee_kill(struct dt_tracee *t)
 {
 	if (t->child <= 0)

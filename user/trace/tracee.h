@@ -66,6 +66,11 @@ int dt_tracee_signalled(struct dt_tracee *t);
 
 /* pass sig to every process of CMD's tree (never to -p PID) */
 void dt_tracee_signal(struct dt_tracee *t, int sig);
+/*
+ * Processes of CMD's tree still running (CMD itself included until it is
+ * reaped): a count with a cgroup, 1 for "some" with the process group only.
+ */
+int dt_tracee_left(const struct dt_tracee *t);
 /* SIGKILL CMD's whole tree and reap CMD */
 void dt_tracee_kill(struct dt_tracee *t);
 /* kill what is left, reap, remove the cgroup (signals stay blocked) */

@@ -100,21 +100,36 @@ int dt_cg_enter(int cg_fd, pid_t pid)
 	return write_at(cg_fd, "cgroup.procs", s);
 }
 
-void dt_cg_signal(int cg_fd, int sig)
+/* call kill(pid, sig) for every process in it (sig 0: just count); the count */
+static int each_proc(int cg_fd, int sig)
 {
 	int fd = openat(cg_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
 	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-	int pid;
+	int pid, n = 0;
 
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
-		return;
+		return 0;
 	}
 	while (fscanf(f, "%d", &pid) == 1)
-		if (pid > 0)
-			kill(pid, sig);
+		if (pid > 0) {
+			n++;
+			if (sig)
+				kill(pid, sig);
+		}
 	fclose(f);
+	return n;
+}
+
+int dt_cg_count(int cg_fd)
+{
+	return each_proc(cg_fd, 0);
+}
+
+void dt_cg_signal(int cg_fd, int sig)
+{
+	each_proc(cg_fd, sig);
 }
 
 static long now_ms(void)

@@ -15,6 +15,8 @@
 int dt_cg_create(char *buf, size_t n);
 /* move pid into it; 0 or -errno */
 int dt_cg_enter(int cg_fd, pid_t pid);
+/* how many processes are in it */
+int dt_cg_count(int cg_fd);
 /* send sig to every process in it */
 void dt_cg_signal(int cg_fd, int sig);
 /* SIGKILL everything in it (cgroup.kill); 0 or -errno */
