@@ -5,6 +5,7 @@
 #
 #   make            build build/erofs-diotrace
 #   make test       every test suite (unit, host, VM), with one summary line
+#   make sanitize   the unit tests under ASan + UBSan (in build-san/)
 #   make demo       build + boot the patched (rfc) kernel, trace the default workload
 #   make vm-run FLAVOUR=unpatched|rfc [DEBUG=1] CMD='...'
 
@@ -31,6 +32,10 @@ all: $(O)/erofs-diotrace
 
 include $(sort $(wildcard mk/*.mk))
 
+# user/common/'s tests run with the engine's (UNIT_TESTS is set in engine.mk)
+UNIT_TESTS	+= $(COMMON_UNIT_TESTS)
+test-unit unit-tests: $(COMMON_UNIT_TESTS)
+
 ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(O)/%.o)
 TOOL_OBJS	:= $(TOOL_SRCS:%.c=$(O)/%.o)
 
@@ -50,7 +55,24 @@ test: all
 		$(MAKE) --no-print-directory $$s || { rc=1; echo "FAIL suite $$s" >> $(O)/results/suites.txt; }; \
 	done; sh tests/summary.sh $(O)/results || rc=1; exit $$rc
 
-clean:
-	rm -rf $(O)
+# The unit tests (engine, common, the audit's arithmetic) once more under
+# AddressSanitizer and UBSan, built apart in $(SAN_O); any report fails.
+SAN_O		:= build-san
+SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_ENV		:= ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all test clean
+sanitize:
+	$(MAKE) --no-print-directory O=$(SAN_O) CFLAGS='$(SAN_CFLAGS)' sanitize-run
+
+sanitize-run: $(UNIT_TESTS) $(AUDIT_UNIT)
+	@mkdir -p $(O)/results
+	@rc=0; \
+	$(SAN_ENV) DT_RESULTS=$(O)/results/unit.txt sh tests/unit/run.sh $(UNIT_TESTS) || rc=1; \
+	$(SAN_ENV) DT_RESULTS=$(O)/results/audit-unit.txt bash tests/audit/unit.sh $(AUDIT_UNIT) || rc=1; \
+	exit $$rc
+
+clean:
+	rm -rf $(O) $(SAN_O)
+
+.PHONY: all test clean sanitize sanitize-run

@@ -3,6 +3,8 @@
 AUDIT_SRCS := $(addprefix user/audit/,audit_mounts.c audit_backing.c audit_map.c \
 	      audit_resid.c audit_scan.c audit_count.c audit_out.c audit_util.c)
 TOOL_SRCS += user/audit/audit.c $(AUDIT_SRCS)
+# what the audit takes from user/common/ (the tool links all of it anyway)
+AUDIT_COMMON := $(addprefix user/common/,num.c mountinfo.c escape.c)
 
 AUDIT_JSONCHECK := $(O)/tests/audit-jsoncheck
 AUDIT_UNIT := $(O)/tests/audit-count-test
@@ -11,9 +13,9 @@ $(AUDIT_JSONCHECK): tests/audit/jsoncheck.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -ljson-c
 
-$(AUDIT_UNIT): tests/audit/count_test.c $(AUDIT_SRCS) user/audit/audit.h
+$(AUDIT_UNIT): tests/audit/count_test.c $(AUDIT_SRCS) $(AUDIT_COMMON) user/audit/audit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(AUDIT_SRCS) -lcmocka -ljson-c -lm
+	$(CC) $(CFLAGS) -o $@ $< $(AUDIT_SRCS) $(AUDIT_COMMON) -lcmocka -ljson-c -lm
 
 # unit tests first (no root needed), then the host suite (root, mounts)
 test-audit: all helpers $(AUDIT_JSONCHECK) $(AUDIT_UNIT)

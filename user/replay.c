@@ -10,6 +10,8 @@
 #include "commands.h"
 #include "engine.h"
 #include "evtext.h"
+#include "num.h"
+#include "outfile.h"
 
 static void usage(FILE *out)
 {
@@ -44,9 +46,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	long n;
-	int c;
+	long long n;
+	int c, err;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:vadm:qh", lo, NULL)) != -1) {
@@ -58,10 +59,10 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case 'q': a->quiet = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'm':
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 1 << 20) {
+			err = dt_parse_ll(optarg, 1, 1 << 20, &n);
+			if (err) {
 				fprintf(stderr, "erofs-diotrace replay: --max-inflight wants 1..1048576, "
-					"got '%s'\n", optarg);
+					"got '%s' (%s)\n", optarg, dt_num_why(err));
 				return -1;
 			}
 			a->opts.max_inflight = n;
@@ -77,6 +78,11 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		return -1;
 	}
 	a->file = argv[optind];
+	if (a->json && !a->quiet && (!strcmp(a->json, "-") || dt_out_same(a->json, "-"))) {
+		fprintf(stderr, "erofs-diotrace replay: --json %s is where the text report goes too "
+			"(stdout); give another file, or -q\n", a->json);
+		return -1;
+	}
 	return 0;
 }
 
@@ -128,6 +134,13 @@ int cmd_replay(int argc, char **argv)
 	if (r) {
 		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n", a.json,
 			strerror(-r));
+		dt_engine_free(e);
+		return 2;
+	}
+	r = dt_out_close(stdout);
+	if (r) {
+		fprintf(stderr, "erofs-diotrace replay: write to stdout failed (%s); the report is "
+			"incomplete\n", dt_out_why(r));
 		dt_engine_free(e);
 		return 2;
 	}

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <json-c/json.h>
 #include <linux/fiemap.h>
 #include "audit.h"
 
@@ -193,19 +195,59 @@ static void test_human(void **state)
 	assert_string_equal(au_human(AU_UNKNOWN, false, b, sizeof(b)), "-");
 }
 
-static void test_parse_size(void **state)
+/* no files: nothing to sort, and no qsort(NULL, 0) (UBSan) */
+static void test_sort_empty(void **state)
 {
-	uint64_t v;
+	struct au_mount m = { 0 };
 
-	assert_int_equal(au_parse_size("20K", &v), 0);
-	assert_int_equal(v, 20480);
-	assert_int_equal(au_parse_size("1.5MiB", &v), 0);
-	assert_int_equal(v, 1572864);
-	assert_int_equal(au_parse_size("4096", &v), 0);
-	assert_int_equal(v, 4096);
-	assert_int_not_equal(au_parse_size("12Q", &v), 0);
-	assert_int_not_equal(au_parse_size("-1", &v), 0);
-	assert_int_not_equal(au_parse_size("", &v), 0);
+	au_sort_files(&m, AU_S_DOUBLE);
+	assert_null(m.files);
+}
+
+/* a name with an escape sequence and a newline prints as one harmless line */
+static void test_table_escapes(void **state)
+{
+	struct fixture *x = fx_new(PG);
+	struct au_opts o = { .top = -1, .noheadings = true };
+	char *buf = NULL;
+	size_t len = 0;
+
+	x->f.path = "evil\x1b[2J\nname";
+	o.out = open_memstream(&buf, &len);
+	assert_non_null(o.out);
+	au_print_table(&x->m, &o);
+	fclose(o.out);
+	assert_non_null(strstr(buf, "evil\\x1b[2J\\x0aname\n"));
+	assert_null(strchr(buf, 0x1b));
+	free(buf);
+	free(x);
+}
+
+/* JSON stays valid UTF-8 whatever bytes a file name holds */
+static void test_json_utf8(void **state)
+{
+	struct fixture *x = fx_new(PG);
+	struct au_opts o = { .top = -1 };
+	char *buf = NULL;
+	size_t len = 0;
+	json_object *j, *f;
+
+	x->f.path = "bad\xff\xc0name";
+	x->m.mnt = "/mnt";
+	x->m.source = "/img";
+	o.out = open_memstream(&buf, &len);
+	assert_non_null(o.out);
+	au_print_json(&x->m, 1, &o);
+	fclose(o.out);
+	j = json_tokener_parse(buf);
+	assert_non_null(j);
+	f = json_object_array_get_idx(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(j, "mounts"), 0), "files"), 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(f, "path")),
+			    "bad\xef\xbf\xbd\xef\xbf\xbdname");
+	json_object_put(j);
+	free(buf);
+	free(x);
 }
 
 int main(void)
@@ -220,7 +262,9 @@ int main(void)
 		cmocka_unit_test(test_unknown_extent),
 		cmocka_unit_test(test_totals),
 		cmocka_unit_test(test_human),
-		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_sort_empty),
+		cmocka_unit_test(test_table_escapes),
+		cmocka_unit_test(test_json_utf8),
 	};
 
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);

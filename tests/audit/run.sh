@@ -252,12 +252,12 @@ t_vanish() {
 		"$?/$(awk 'NR > 2 && $2 == "-" && /untrusted/' "$W/lines" | wc -l)/$(grep -c 'vanished mid-scan' "$W/err" | sed 's/^[1-9][0-9]*$/y/')" "2/2/y"
 }
 
-# bad input: one line on stderr, nothing on stdout, non-zero exit
+# bad input: one line on stderr, nothing on stdout, exit 2
 t_bad() {
 	local name=$1 pat=$2; shift 2
 	"$DT" audit "$@" > "$W/o" 2> "$W/err"
 	rc=$?
-	if [ $rc -ne 0 ] && [ ! -s "$W/o" ] && [ "$(wc -l < "$W/err")" = 1 ] && grep -q "$pat" "$W/err"; then
+	if [ $rc -eq 2 ] && [ ! -s "$W/o" ] && [ "$(wc -l < "$W/err")" = 1 ] && grep -q "$pat" "$W/err"; then
 		t_pass "$name"
 	else
 		t_fail "$name" "rc=$rc stderr=$(head -c 200 "$W/err")"
@@ -269,6 +269,72 @@ t_errors() {
 	t_bad "missing path: one-line error" "No such file" "$W/nope"
 	t_bad "bad --sort: one-line error" "invalid sort key" --sort bogus "$P"
 	t_bad "bad --assert-max-double: one-line error" "invalid --assert-max-double" --assert-max-double 12Q "$P"
+	# numbers are whole strings, in range, never rounded or wrapped to 0
+	t_bad "--assert-max-double 1e20: refused, not 0" "'1e20': unknown unit" --assert-max-double 1e20 "$P"
+	t_bad "--assert-max-double inf: refused, not 0" "'inf': not a number" --assert-max-double inf "$P"
+	t_bad "--assert-max-double nan: refused" "'nan': not a number" --assert-max-double nan "$P"
+	t_bad "--assert-max-double 16P: refused" "'16P': unknown unit" --assert-max-double 16P "$P"
+	t_bad "--assert-max-double 17592186044417M: out of range, not wrapped" "out of range" \
+		--assert-max-double 17592186044417M "$P"
+	t_bad "--assert-max-double -1: refused" "'-1': not a number" --assert-max-double -1 "$P"
+	t_bad "--top 1x: refused" "invalid --top '1x'" --top 1x "$P"
+	t_bad "--watch 0: refused" "invalid --watch interval '0': out of range" --watch 0 "$P"
+	t_bad "--watch inf: refused" "invalid --watch interval 'inf'" --watch inf "$P"
+	t_bad "--count 0: refused" "invalid --count '0': out of range" --watch 1 --count 0 "$P"
+}
+
+# a failed write of the report: exit 2, one line naming the output
+# t_out_err NAME PATTERN STDOUT ARGS...
+t_out_err() {
+	local name=$1 pat=$2 out=$3; shift 3
+	"$DT" audit "$@" > "$out" 2> "$W/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l < "$W/err")" = 1 ] && grep -q "$pat" "$W/err"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "rc=$rc stderr=$(head -c 200 "$W/err")"
+	fi
+}
+
+t_write_errors() {
+	t_out_err "table to a full stdout: exit 2, named" "writing the report to stdout failed" /dev/full "$P"
+	t_out_err "JSON to a full stdout: exit 2, named" "writing the report to stdout failed" /dev/full -J "$P"
+	t_out_err "-o /dev/full: exit 2, named" "writing the report to /dev/full failed" "$W/o" -o /dev/full "$P"
+	t_out_err "--watch to a full stdout: stops, exit 2" "writing the report to stdout failed" /dev/full \
+		-J --watch 0.1 --count 50 "$P"
+	"$DT" audit -o "$W/o.txt" "$P" > "$W/o" 2> "$W/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$W/o" ] && grep -q "^MOUNT $P " "$W/o.txt"; then
+		t_pass "-o FILE: the table goes to FILE, nothing to stdout"
+	else
+		t_fail "-o FILE: the table goes to FILE, nothing to stdout" "rc=$rc: $(head -c 200 "$W/err")"
+	fi
+}
+
+# a file name with an escape sequence, a newline and a byte that is not UTF-8
+t_ctl_names() {
+	local d=$W/mnt/ctl esc
+	esc=$(printf '\033')
+	mkdir -p "$W/srcctl" "$d"
+	printf data > "$W/srcctl/$(printf 'ctl\033[2J\nx\377y')"
+	if ! mkfs.erofs --quiet "$W/ctl.img" "$W/srcctl" >/dev/null 2>&1 || ! "$FBM" "$W/ctl.img" "$d"; then
+		t_fail "file name with control bytes" "cannot build or mount $W/ctl.img"
+		return
+	fi
+	"$DT" audit -n "$d" > "$W/ctl.txt" 2> "$W/err"
+	if [ "$(wc -l < "$W/ctl.txt")" = 3 ] && ! grep -q "$esc" "$W/ctl.txt" &&
+	   grep -qF 'ctl\x1b[2J\x0ax\xffy' "$W/ctl.txt"; then
+		t_pass "table: control bytes of a file name escaped (one line a file, no raw ESC)"
+	else
+		t_fail "table: control bytes of a file name escaped" "$(od -c "$W/ctl.txt" | head -5)"
+	fi
+	"$DT" audit -J "$d" > "$W/ctl.json" 2> "$W/err"
+	if iconv -f UTF-8 -t UTF-8 "$W/ctl.json" > /dev/null 2>&1 && "$JC" < "$W/ctl.json" > /dev/null 2>&1; then
+		t_pass "JSON: a file name that is not UTF-8 still gives valid UTF-8 JSON"
+	else
+		t_fail "JSON: a file name that is not UTF-8 still gives valid UTF-8 JSON" "see $W/ctl.json"
+	fi
+	umount "$d"
 }
 
 # an unprivileged caller gets EPERM from cachestat and lies from mincore:
@@ -313,6 +379,8 @@ t_lz4
 t_watch
 t_vanish
 t_errors
+t_write_errors
+t_ctl_names
 t_unpriv
 t_bdev
 t_done

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Run the audit's cmocka unit tests and record one PASS/FAIL line a test case.
+# Run the audit's cmocka unit tests (the binary given, or the build/ one) and
+# record one PASS/FAIL line a test case.
 SUITE=audit-unit
 . "$(dirname "$0")/../lib.sh"
 
-BIN=$DT_ROOT/build/tests/audit-count-test
+BIN=${1:-$DT_ROOT/build/tests/audit-count-test}
 out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$BIN" 2>&1)
 rc=$?
 plan=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')

@@ -333,4 +333,12 @@ check_signal TERM
 check_signal INT
 check_record
 check_usage
+
+# --- outputs, numbers and CMD's process tree (tests/tracer-host/cli.sh) -----
+. "$(dirname "$0")/cli.sh"
+check_write_errors
+check_same_file
+check_numbers
+check_tree
+check_tty
 t_done

@@ -6,8 +6,9 @@
  * is cached in the EROFS inode, how much of its data is cached in the
  * backing image file, and how much is cached in both at once.  No BPF.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include "audit.h"
 #include "commands.h"
+#include "num.h"
 
 static void usage(FILE *fp)
 {
@@ -33,11 +35,13 @@ static void usage(FILE *fp)
 "      --assert-max-double BYTES\n"
 "                            exit 1 if more than BYTES are double-cached,\n"
 "                            2 if the numbers cannot be trusted\n"
+"  -o, --output FILE         write the report to FILE, not stdout\n"
 "  -h, --help                this text\n"
 "\n"
 "Columns: EROFS = cached in the EROFS file; BACKING = cached in the image file\n"
 "for this file's data; DOUBLE = EROFS pages whose data is cached in the image\n"
-"too; UNATTRIBUTED = image cache no audited file maps (metadata, compressed).\n");
+"too; UNATTRIBUTED = image cache no audited file maps (metadata, compressed).\n"
+"A failed write of the report (full disk, closed pipe) is exit 2.\n");
 }
 
 static int parse_enum(const char *s, const char *const *names, int n)
@@ -50,17 +54,16 @@ static int parse_enum(const char *s, const char *const *names, int n)
 	return -1;
 }
 
-static int parse_num(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return (end == s || *end || !isfinite(*v) || *v < 0) ? -1 : 0;
-}
-
 static int bad(const char *what, const char *val)
 {
 	au_err("invalid %s '%s'; see 'erofs-diotrace audit --help'", what, val);
+	return -1;
+}
+
+/* bad number: the value, why, and what would do */
+static int bad_num(const char *opt, const char *val, int err, const char *want)
+{
+	au_err("invalid %s '%s': %s; give %s", opt, val, dt_num_why(err), want);
 	return -1;
 }
 
@@ -68,8 +71,8 @@ static int parse_one(int c, const char *arg, struct au_opts *o)
 {
 	static const char *const sorts[] = { "name", "erofs", "backing", "double", "size" };
 	static const char *const methods[] = { "auto", "cachestat", "mincore" };
-	double v;
-	int k;
+	long long n;
+	int k, err;
 
 	switch (c) {
 	case 'b': o->bytes = true; return 0;
@@ -82,14 +85,21 @@ static int parse_one(int c, const char *arg, struct au_opts *o)
 		k = parse_enum(arg, methods, 3);
 		return k < 0 ? bad("method", arg) : (o->method = k, 0);
 	case 't':
-		return parse_num(arg, &v) || v != floor(v) ? bad("--top", arg) : (o->top = v, 0);
+		err = dt_parse_ll(arg, 0, LONG_MAX, &n);
+		return err ? bad_num("--top", arg, err, "a file count, 0 or more") : (o->top = n, 0);
 	case 'c':
-		return parse_num(arg, &v) || v < 1 || v != floor(v) ? bad("--count", arg) : (o->count = v, 0);
+		err = dt_parse_ll(arg, 1, LONG_MAX, &n);
+		return err ? bad_num("--count", arg, err, "a sample count, 1 or more") : (o->count = n, 0);
 	case 'w':
-		return parse_num(arg, &v) || v <= 0 ? bad("--watch interval", arg) : (o->watch = v, 0);
+		err = dt_parse_double(arg, 0.001, 86400 * 365, &o->watch);
+		return err ? bad_num("--watch interval", arg, err, "seconds, e.g. 0.5 or 10") : 0;
 	case 'A':
 		o->assert_set = true;
-		return au_parse_size(arg, &o->assert_max) ? bad("--assert-max-double", arg) : 0;
+		err = dt_parse_size(arg, 0, UINT64_MAX, &o->assert_max);
+		return err ? bad_num("--assert-max-double", arg, err, "bytes, e.g. 0, 4096 or 20K") : 0;
+	case 'o':
+		o->out_name = arg;
+		return 0;
 	}
 	return -1;
 }
@@ -106,13 +116,14 @@ static int parse_opts(int argc, char **argv, struct au_opts *o)
 		{ "count", required_argument, NULL, 'c' },
 		{ "method", required_argument, NULL, 'm' },
 		{ "assert-max-double", required_argument, NULL, 'A' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int c;
 
 	*o = (struct au_opts){ .top = -1 };
-	while ((c = getopt_long(argc, argv, "bJns:t:w:c:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bJns:t:w:c:o:h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;
@@ -174,9 +185,28 @@ static void output(struct au_mount *ms, size_t n, const struct au_opts *o, doubl
 		return au_print_json(ms, n, o);
 	for (i = 0; i < n; i++) {
 		if (i)
-			putchar('\n');
+			fputc('\n', o->out);
 		au_print_table(&ms[i], o);
 	}
+}
+
+/* a failed write ends the audit: exit 2, the output named (once) */
+static int out_check(const struct au_opts *o, bool last)
+{
+	static bool failed;
+	int err = 0;
+
+	if (fflush(o->out))
+		err = -errno;
+	else if (ferror(o->out))
+		err = -EIO;
+	if (last && o->out != stdout && fclose(o->out) && !err)
+		err = -errno;
+	if (err && !failed)
+		au_err("writing the report to %s failed (%s); it is incomplete", o->out_name,
+		       err == -EIO ? "write error" : strerror(-err));
+	failed = failed || err;
+	return failed ? 2 : 0;
 }
 
 static double now(void)
@@ -200,6 +230,8 @@ static int sample(struct au_mount *ms, size_t n, const struct au_opts *o, double
 		au_sort_files(&ms[i], o->sort);
 	}
 	output(ms, n, o, now() - t0, first);
+	if (out_check(o, false))
+		return -2;
 	st = report_trust(ms, n, first);
 	if (st || !o->assert_set)
 		return st;
@@ -216,6 +248,8 @@ static int run(struct au_mount *ms, size_t n, const struct au_opts *o)
 
 	for (k = 0; ; k++) {
 		s = sample(ms, n, o, t0, k == 0);
+		if (s < 0)
+			return -s;	/* the output is gone: no more samples */
 		st = s > st ? s : st;
 		if (!o->watch || (o->count && k + 1 >= o->count))
 			return st;
@@ -228,6 +262,21 @@ static int run(struct au_mount *ms, size_t n, const struct au_opts *o)
 	}
 }
 
+static int open_out(struct au_opts *o)
+{
+	if (!o->out_name) {
+		o->out = stdout;
+		o->out_name = "stdout";
+		return 0;
+	}
+	o->out = fopen(o->out_name, "w");
+	if (!o->out) {
+		au_err("-o %s: %s", o->out_name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	struct au_mount *ms = NULL;
@@ -238,6 +287,8 @@ int cmd_audit(int argc, char **argv)
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (open_out(&o))
+		return 2;
 	au_page = sysconf(_SC_PAGESIZE);
 	if (optind < argc)
 		ret = au_mounts_for_args(argv + optind, argc - optind, &ms, &n);
@@ -245,15 +296,16 @@ int cmd_audit(int argc, char **argv)
 		ret = au_mounts_all(&ms, &n);
 	if (ret) {
 		au_mounts_free(ms, n);
+		out_check(&o, true);
 		return 2;
 	}
 	if (!n) {
 		au_err("no file-backed EROFS mounts found; mount one or name a path on one");
 		if (o.json)
 			au_print_json(NULL, 0, &o);
-		return 0;
+		return out_check(&o, true);
 	}
 	ret = run(ms, n, &o);
 	au_mounts_free(ms, n);
-	return ret;
+	return out_check(&o, true) ? 2 : ret;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -92,6 +93,8 @@ struct au_opts {
 	long count;		/* samples with --watch, <=0: forever */
 	bool assert_set;
 	uint64_t assert_max;
+	FILE *out;		/* stdout, or -o FILE */
+	const char *out_name;	/* for messages: "stdout" or "-o FILE" */
 };
 
 extern long au_page;
@@ -132,7 +135,6 @@ char *au_human(uint64_t bytes, bool raw, char *buf, size_t len);
 /* audit_util.c */
 void au_set_note(char **dst, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int au_parse_size(const char *s, uint64_t *out);
 void au_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

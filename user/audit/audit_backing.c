@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 #include "audit.h"
+#include "diotrace.h"
 
 #ifndef FS_IOC_GETFSUUID
 struct fsuuid2 {
@@ -30,7 +31,6 @@ struct fs_sysfs_path {
 #define FS_IOC_GETFSSYSFSPATH _IOR(0x15, 1, struct fs_sysfs_path)
 #endif
 
-#define EROFS_MAGIC	0xE0F5E1E2u
 #define EROFS_SB_OFF	1024
 
 static uint32_t le32(const uint8_t *p)
@@ -96,7 +96,7 @@ static int check_super(struct au_mount *m)
 	uint8_t sb[128], uuid[16];
 
 	if (au_peek(m, m->fsoff + EROFS_SB_OFF, sb, sizeof(sb)) ||
-	    le32(sb) != EROFS_MAGIC) {
+	    le32(sb) != DT_EROFS_MAGIC) {
 		au_set_note(&m->untrusted, "%s holds no EROFS superblock now: replaced since it was mounted on %s?",
 			    m->source, m->mnt);
 		return -1;

@@ -12,59 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "audit.h"
-
-struct mi {
-	unsigned int major, minor;
-	char *root, *mnt, *fstype, *source, *opts;
-};
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++, d++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/* "id parent maj:min root mnt opts [optional...] - fstype source superopts" */
-static int parse_line(char *line, struct mi *mi)
-{
-	char *f[6], *sep, *save = NULL;
-	int i;
-
-	sep = strstr(line, " - ");
-	if (!sep)
-		return -1;
-	*sep = '\0';
-	for (i = 0; i < 6; i++)
-		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
-			return -1;
-	if (sscanf(f[2], "%u:%u", &mi->major, &mi->minor) != 2)
-		return -1;
-	mi->root = f[3];
-	mi->mnt = f[4];
-	save = NULL;
-	mi->fstype = strtok_r(sep + 3, " ", &save);
-	mi->source = strtok_r(NULL, " ", &save);
-	mi->opts = strtok_r(NULL, " \n", &save);
-	if (!mi->fstype || !mi->source)
-		return -1;
-	if (!mi->opts)
-		mi->opts = "";
-	unescape(mi->root);
-	unescape(mi->mnt);
-	unescape(mi->source);
-	return 0;
-}
+#include "mountinfo.h"
 
 static uint64_t opt_u64(const char *opts, const char *key)
 {
@@ -81,7 +29,7 @@ static uint64_t opt_u64(const char *opts, const char *key)
 	return 0;
 }
 
-static struct au_mount *add_mount(struct au_mount **v, size_t *n, const struct mi *mi)
+static struct au_mount *add_mount(struct au_mount **v, size_t *n, const struct dt_mountinfo *mi)
 {
 	struct au_mount *m, *nv;
 
@@ -96,34 +44,33 @@ static struct au_mount *add_mount(struct au_mount **v, size_t *n, const struct m
 	m->dev = makedev(mi->major, mi->minor);
 	/* a file-backed (or fscache) super block has an anonymous dev */
 	m->kind = mi->major ? AU_KIND_BDEV : AU_KIND_FILE;
-	m->fsoff = opt_u64(mi->opts, "fsoffset=");
+	m->fsoff = opt_u64(mi->super_opts, "fsoffset=");
 	m->bfd = -1;
-	m->fscache = !mi->major && strstr(mi->opts, "fsid=");
+	m->fscache = !mi->major && strstr(mi->super_opts, "fsid=");
 	return m;
 }
 
-/* call fn for every EROFS line of mountinfo; stops when fn returns non-zero */
-static int each_erofs(int (*fn)(const struct mi *mi, void *arg), void *arg)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	struct mi mi;
-	FILE *fp;
-	int ret = 0;
+struct erofs_only {
+	int (*fn)(const struct dt_mountinfo *mi, void *arg);
+	void *arg;
+};
 
-	fp = fopen("/proc/self/mountinfo", "re");
-	if (!fp) {
-		au_err("cannot read /proc/self/mountinfo: %s", strerror(errno));
-		return -1;
-	}
-	while (!ret && getline(&line, &cap, fp) > 0) {
-		if (parse_line(line, &mi) || strcmp(mi.fstype, "erofs"))
-			continue;
-		ret = fn(&mi, arg);
-	}
-	free(line);
-	fclose(fp);
-	return ret < 0 ? ret : 0;
+static int if_erofs(const struct dt_mountinfo *mi, void *arg)
+{
+	struct erofs_only *e = arg;
+
+	return strcmp(mi->fstype, "erofs") ? 0 : e->fn(mi, e->arg);
+}
+
+/* call fn for every EROFS line of mountinfo; stops when fn returns non-zero */
+static int each_erofs(int (*fn)(const struct dt_mountinfo *mi, void *arg), void *arg)
+{
+	struct erofs_only e = { fn, arg };
+	int ret = dt_mountinfo_each(if_erofs, &e);
+
+	if (ret < 0 && ret != -1)
+		au_err("cannot read /proc/self/mountinfo: %s", strerror(-ret));
+	return ret < 0 ? -1 : 0;
 }
 
 struct all_ctx {
@@ -131,7 +78,7 @@ struct all_ctx {
 	size_t *n;
 };
 
-static int add_all(const struct mi *mi, void *arg)
+static int add_all(const struct dt_mountinfo *mi, void *arg)
 {
 	struct all_ctx *c = arg;
 	struct au_mount *m;
@@ -163,11 +110,11 @@ int au_mounts_all(struct au_mount **out, size_t *n)
 
 struct find_ctx {
 	dev_t dev;
-	struct mi found;
+	struct dt_mountinfo found;
 	char *buf;
 };
 
-static int find_dev(const struct mi *mi, void *arg)
+static int find_dev(const struct dt_mountinfo *mi, void *arg)
 {
 	struct find_ctx *c = arg;
 
@@ -176,7 +123,7 @@ static int find_dev(const struct mi *mi, void *arg)
 	c->found = *mi;
 	c->found.mnt = c->buf = strdup(mi->mnt);
 	c->found.source = strdup(mi->source);
-	c->found.opts = strdup(mi->opts);
+	c->found.super_opts = strdup(mi->super_opts);
 	return 1;
 }
 
@@ -234,7 +181,7 @@ static struct au_mount *mount_of(const char *arg, struct au_mount **v, size_t *n
 	m = add_mount(v, n, &c.found);
 	free(c.buf);
 	free(c.found.source);
-	free(c.found.opts);
+	free(c.found.super_opts);
 	return m;
 }
 

@@ -1,37 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* audit: the table (fincore's manner), JSON and --watch timeline output. */
-#include <inttypes.h>
-#include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
 #include "audit.h"
+#include "escape.h"
+#include "num.h"
 
-/* "0B", "4K", "1.5M", "12.3G" like fincore, or plain bytes with -b */
+/* "0B", "4K", "1.5M", "12.3G" like fincore, plain bytes with -b, "-" if unknown */
 char *au_human(uint64_t bytes, bool raw, char *buf, size_t len)
 {
-	static const char units[] = "BKMGTPE";
-	double v = bytes;
-	int i = 0;
-
-	if (bytes == AU_UNKNOWN)
+	if (bytes == AU_UNKNOWN) {
 		snprintf(buf, len, "-");
-	else if (raw || bytes < 1024)
-		snprintf(buf, len, raw ? "%" PRIu64 : "%" PRIu64 "B", bytes);
-	else {
-		while (v >= 1024 && units[i + 1]) {
-			v /= 1024;
-			i++;
-		}
-		v = round(v * 10) / 10;
-		if (v == floor(v))
-			snprintf(buf, len, "%.0f%c", v, units[i]);
-		else
-			snprintf(buf, len, "%.1f%c", v, units[i]);
+		return buf;
 	}
-	return buf;
+	return dt_size_str(bytes, raw, buf, len);
+}
+
+/* file names and mount points reach the terminal with control bytes escaped */
+static const char *txt(const char *s, char *buf, size_t len)
+{
+	return dt_esc_text(buf, len, s, len);
 }
 
 static const char *layout_name(const struct au_file *f)
@@ -93,7 +85,8 @@ static int cmp_files(const void *a, const void *b)
 void au_sort_files(struct au_mount *m, enum au_sort k)
 {
 	sort_key = k;
-	qsort(m->files, m->nfiles, sizeof(*m->files), cmp_files);
+	if (m->nfiles > 1)
+		qsort(m->files, m->nfiles, sizeof(*m->files), cmp_files);
 }
 
 static size_t shown(const struct au_mount *m, const struct au_opts *o)
@@ -104,26 +97,27 @@ static size_t shown(const struct au_mount *m, const struct au_opts *o)
 static void row(const struct au_opts *o, uint64_t e, uint64_t b, uint64_t d, uint64_t s,
 		const char *layout, const char *name)
 {
-	char h[4][32];
+	char h[4][32], esc[4 * PATH_MAX + 1];
 
-	printf("%8s %8s %8s %8s %-16s %s\n", au_human(e, o->bytes, h[0], 32),
+	fprintf(o->out, "%8s %8s %8s %8s %-16s %s\n", au_human(e, o->bytes, h[0], 32),
 	       au_human(b, o->bytes, h[1], 32), au_human(d, o->bytes, h[2], 32),
-	       au_human(s, o->bytes, h[3], 32), layout, name);
+	       au_human(s, o->bytes, h[3], 32), layout, txt(name, esc, sizeof(esc)));
 }
 
 void au_print_table(struct au_mount *m, const struct au_opts *o)
 {
-	char lay[64], name[64];
+	char lay[64], name[64], esc[2][4 * PATH_MAX + 1];
 	uint64_t size = 0;
 	size_t i;
 
 	for (i = 0; i < m->nfiles; i++)
 		size += m->files[i].size;
 	if (!o->noheadings) {
-		printf("MOUNT %s  BACKING %s (%s, residency by %s)\n", m->mnt, m->source,
+		fprintf(o->out, "MOUNT %s  BACKING %s (%s, residency by %s)\n",
+			txt(m->mnt, esc[0], sizeof(esc[0])), txt(m->source, esc[1], sizeof(esc[1])),
 		       m->kind == AU_KIND_FILE ? "file-backed" : "block device",
 		       m->method ? m->method : "-");
-		printf("%8s %8s %8s %8s %-16s %s\n", "EROFS", "BACKING", "DOUBLE", "SIZE", "LAYOUT", "FILE");
+		fprintf(o->out, "%8s %8s %8s %8s %-16s %s\n", "EROFS", "BACKING", "DOUBLE", "SIZE", "LAYOUT", "FILE");
 	}
 	for (i = 0; i < shown(m, o); i++) {
 		struct au_file *f = &m->files[i];
@@ -142,9 +136,22 @@ static json_object *num(uint64_t v)
 	return v == AU_UNKNOWN ? NULL : json_object_new_int64((int64_t)v);
 }
 
+/* JSON strings are valid UTF-8 whatever bytes a file name holds */
 static json_object *str(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	size_t n;
+	char *u;
+	json_object *j;
+
+	if (!s)
+		return NULL;
+	n = 3 * strlen(s) + 1;
+	u = malloc(n);
+	if (!u)
+		return NULL;
+	j = json_object_new_string(dt_esc_utf8(u, n, s, n));
+	free(u);
+	return j;
 }
 
 static json_object *file_json(const struct au_file *f)
@@ -230,32 +237,32 @@ void au_print_json(struct au_mount *ms, size_t n, const struct au_opts *o)
 {
 	json_object *j = report_json(ms, n, o, true);
 
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(o->out, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }
 
 /* one line a sample: text rows, or one JSON object (no per-file detail) */
 void au_print_watch(struct au_mount *ms, size_t n, const struct au_opts *o, double t, bool first)
 {
-	char h[4][32];
+	char h[4][32], esc[4 * PATH_MAX + 1];
 	json_object *j;
 	size_t i;
 
 	if (o->json) {
 		j = report_json(ms, n, o, false);
 		json_object_object_add(j, "elapsed", json_object_new_double(t));
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(o->out, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
-		fflush(stdout);
 		return;
 	}
 	if (first && !o->noheadings)
-		printf("%8s %8s %8s %8s %8s %s\n", "ELAPSED", "EROFS", "BACKING", "DOUBLE", "UNATTRIB", "MOUNT");
+		fprintf(o->out, "%8s %8s %8s %8s %8s %s\n", "ELAPSED", "EROFS", "BACKING", "DOUBLE", "UNATTRIB", "MOUNT");
 	for (i = 0; i < n; i++)
-		printf("%8.1f %8s %8s %8s %8s %s%s\n", t, au_human(ms[i].erofs_cached, o->bytes, h[0], 32),
+		fprintf(o->out, "%8.1f %8s %8s %8s %8s %s%s\n", t, au_human(ms[i].erofs_cached, o->bytes, h[0], 32),
 		       au_human(ms[i].backing_cached, o->bytes, h[1], 32),
 		       au_human(ms[i].double_cached, o->bytes, h[2], 32),
-		       au_human(ms[i].unattributed, o->bytes, h[3], 32), ms[i].mnt,
+		       au_human(ms[i].unattributed, o->bytes, h[3], 32), txt(ms[i].mnt, esc, sizeof(esc)),
 		       ms[i].untrusted ? " (untrusted)" : "");
-	fflush(stdout);
 }

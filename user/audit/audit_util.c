@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* audit: small helpers (notes, size arguments, one-line errors). */
-#include <ctype.h>
+/* audit: small helpers (notes, one-line errors). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "audit.h"
+#include "escape.h"
 
 long au_page = 4096;
 
@@ -22,44 +23,21 @@ void au_set_note(char **dst, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* one line: paths from mountinfo may hold newlines and escape sequences */
 void au_err(const char *fmt, ...)
 {
+	char *msg = NULL, *esc;
+	size_t n;
 	va_list ap;
 
-	fputs("erofs-diotrace audit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* "4096", "12K", "1.5M", "2G" (binary units); 0 or -EINVAL */
-int au_parse_size(const char *s, uint64_t *out)
-{
-	static const char units[] = "BKMGTP";
-	char *end;
-	double v;
-	int i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
-	if (*end) {
-		for (i = 0; units[i] && toupper((unsigned char)*end) != units[i]; i++)
-			;
-		if (!units[i])
-			return -EINVAL;
-		for (; i > 0; i--)
-			v *= 1024;
-		end++;
-		if (*end == 'i' || *end == 'I')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-		if (*end)
-			return -EINVAL;
-	}
-	*out = (uint64_t)v;
-	return 0;
+	n = msg ? 4 * strlen(msg) + 1 : 0;
+	esc = n ? malloc(n) : NULL;
+	fprintf(stderr, "erofs-diotrace audit: %s\n",
+		esc ? dt_esc_text(esc, n, msg, n) : msg ? msg : fmt);
+	free(esc);
+	free(msg);
 }

@@ -14,30 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "commands.h"
 #include "engine.h"
 #include "evtext.h"
+#include "outfile.h"
 #include "run_mounts.h"
+#include "tracee.h"
 #include "trace_helpers.h"
 #include "diotrace.skel.h"
-
-#define DT_RB_DEFAULT	(4UL << 20)
-
-struct run_opts {
-	bool probes;		/* -v: which program bound each role */
-	bool verbose;		/* --verbose: per-request report lines */
-	bool assert_;
-	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
-	const char *json, *record, *mount, *out;
-	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
-	pid_t pid;
-	unsigned long rb_size;
-	char **cmd;
-};
 
 struct run_ctx {
 	struct run_opts o;
@@ -47,11 +36,9 @@ struct run_ctx {
 	struct dt_engine *e;
 	struct ring_buffer *rb;
 	FILE *rec;
+	FILE *out;		/* -o FILE, NULL: stderr */
 	uint64_t mount_dev;
-	pid_t child;
-	int go_fd;
-	int status;
-	bool child_done;
+	struct dt_tracee t;
 	unsigned long events, bad_events;
 	/* evidence gaps found while tracing, given to the engine at the end */
 	char notes[4][DT_PROBE_WHY_LEN + 96];
@@ -64,128 +51,8 @@ static void add_note(struct run_ctx *ctx, const char *why)
 		snprintf(ctx->notes[ctx->nr_notes++], sizeof(ctx->notes[0]), "%s", why);
 }
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"Usage: erofs-diotrace run [OPTIONS] -- CMD [ARGS...]\n"
-"       erofs-diotrace run [OPTIONS] -p PID\n"
-"Trace CMD (and its children) or PID; check every read it makes on a\n"
-"file-backed EROFS file.  The report goes to stderr (or -o FILE).\n\n"
-"  -v                 print which program bound each probe role\n"
-"  --verbose          one report line per request\n"
-"  --json FILE        JSON report\n"
-"  --record FILE      write the event stream (for 'erofs-diotrace replay')\n"
-"  --assert           exit with the verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE\n"
-"  --expect-dio       a buffered EROFS read, or an O_DIRECT open refused with\n"
-"                     EINVAL, is a FAIL (default: reported only)\n"
-"  -p PID             trace this process tree too\n"
-"  --mount DIR        only the EROFS mount DIR is on\n"
-"  --ringbuf-size N   ring buffer bytes (K/M suffix; power of two), default 4M\n"
-"  --avoid KINDS      never use these probe kinds (fentry,kprobe,tp_btf,raw_tp)\n"
-"  -o FILE            text report to FILE\n"
-"Without --assert the exit status is CMD's.\n");
-}
-
-static int parse_size(const char *s, unsigned long *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0), p = 4096;
-
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (*end || !v || v > (1UL << 30))
-		return -EINVAL;
-	while (p < v)
-		p <<= 1;
-	*out = p;
-	return 0;
-}
-
-static int check_kinds(const char *list)
-{
-	char buf[128], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (!dt_probe_kind_known(tok)) {
-			fprintf(stderr, "erofs-diotrace: --avoid %s: unknown kind '%s' (fentry, fexit, kprobe, tp_btf, raw_tp)\n",
-				list, tok);
-			return -1;
-		}
-	return 0;
-}
-
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
-
-static int parse_args(int argc, char **argv, struct run_opts *o)
-{
-	static const struct option lo[] = {
-		{ "verbose", no_argument, NULL, OPT_VERBOSE },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "record", required_argument, NULL, OPT_RECORD },
-		{ "assert", no_argument, NULL, OPT_ASSERT },
-		{ "expect-dio", no_argument, NULL, OPT_DIO },
-		{ "avoid", required_argument, NULL, OPT_AVOID },
-		{ "mount", required_argument, NULL, OPT_MOUNT },
-		{ "ringbuf-size", required_argument, NULL, OPT_RB },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
-	int c;
-
-	o->rb_size = DT_RB_DEFAULT;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+vp:o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'v': o->probes = true; break;
-		case OPT_VERBOSE: o->verbose = true; break;
-		case OPT_JSON: o->json = optarg; break;
-		case OPT_RECORD: o->record = optarg; break;
-		case OPT_ASSERT: o->assert_ = true; break;
-		case OPT_DIO: o->expect_dio = true; break;
-		case OPT_AVOID:
-			if (check_kinds(optarg))
-				return -1;
-			o->avoid = optarg;
-			break;
-		case OPT_MOUNT: o->mount = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'p':
-			o->pid = atoi(optarg);
-			if (o->pid <= 0 || kill(o->pid, 0)) {
-				fprintf(stderr, "erofs-diotrace: -p %s: no such process\n", optarg);
-				return -1;
-			}
-			break;
-		case OPT_RB:
-			if (parse_size(optarg, &o->rb_size)) {
-				fprintf(stderr, "erofs-diotrace: --ringbuf-size %s: give bytes, e.g. 4M (4K..1G)\n", optarg);
-				return -1;
-			}
-			break;
-		case 'h':
-		case OPT_HELP: usage(stdout); exit(0);
-		default: usage(stderr); return -1;
-		}
-	}
-	o->cmd = argv + optind;
-	if (!o->cmd[0] && !o->pid) {
-		fprintf(stderr, "erofs-diotrace: run needs a command after '--' or -p PID; see 'erofs-diotrace run --help'\n");
-		return -1;
-	}
-	if (!o->cmd[0])
-		o->cmd = NULL;
-	return 0;
-}
+/* the signal that ended the trace (SIGINT, SIGTERM, SIGHUP), 0 = none */
+static int stop_sig;
 
 /* no BTF or no privilege: one line, exit 2 (inconclusive) */
 static int env_check(void)
@@ -199,31 +66,6 @@ static int env_check(void)
 		return -1;
 	}
 	return 0;
-}
-
-/* fork CMD, held on a pipe until every probe is attached */
-static pid_t spawn_held(char **cmd, int *go_fd)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) != 1)
-			_exit(127);	/* the tracer gave up */
-		execvp(cmd[0], cmd);
-		fprintf(stderr, "erofs-diotrace: cannot run '%s': %s\n", cmd[0], strerror(errno));
-		_exit(127);
-	}
-	close(p[0]);
-	*go_fd = p[1];
-	return pid;
 }
 
 static void add_backing(void *vctx, uint64_t dev, uint64_t ino, const char *img, const char *mnt)
@@ -385,57 +227,80 @@ static int report_bindings(struct run_ctx *ctx)
 	return 0;
 }
 
-static bool target_alive(struct run_ctx *ctx)
-{
-	pid_t r;
+#define DT_STOP_GRACE_MS	2000	/* CMD's tree gets this long to obey a stop signal */
+#define DT_DRAIN_QUIET_MS	10	/* after CMD: the ring is done once quiet this long */
+#define DT_DRAIN_MAX_MS		500	/* ... and in any case after this */
 
-	if (ctx->child > 0 && !ctx->child_done) {
-		r = waitpid(ctx->child, &ctx->status, WNOHANG);
-		if (r == ctx->child)
-			ctx->child_done = true;
-		return !ctx->child_done;
-	}
-	return ctx->o.pid > 0 && !(kill(ctx->o.pid, 0) && errno == ESRCH);
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-/* pass the signal on; a CMD that ignores it is killed after 2 s */
-static void stop_child(struct run_ctx *ctx)
+/* sleep until events, CMD's exit or a signal; then consume the ring */
+static int pump(struct run_ctx *ctx, int timeout_ms)
 {
-	int i;
+	int w = dt_tracee_wait(&ctx->t, ring_buffer__epoll_fd(ctx->rb), timeout_ms);
+	int n;
 
-	if (ctx->child <= 0 || ctx->child_done)
+	if (w < 0)
+		return w;
+	n = ring_buffer__consume(ctx->rb);
+	return n < 0 ? n : w;
+}
+
+/* pass the signal to CMD's tree; what ignores it is killed after 2 s */
+static void stop_tree(struct run_ctx *ctx)
+{
+	long end = now_ms() + DT_STOP_GRACE_MS, left;
+
+	if (ctx->t.child <= 0)
 		return;
-	kill(ctx->child, stop_sig);
-	for (i = 0; i < 20 && target_alive(ctx); i++)
-		ring_buffer__poll(ctx->rb, 100);
-	if (ctx->child_done)
-		return;
-	kill(ctx->child, SIGKILL);
-	if (waitpid(ctx->child, &ctx->status, 0) == ctx->child)
-		ctx->child_done = true;
+	dt_tracee_signal(&ctx->t, stop_sig);
+	while (!ctx->t.done && (left = end - now_ms()) > 0)
+		if (pump(ctx, (int)left) < 0)
+			break;
+	if (!ctx->t.done)
+		dt_tracee_kill(&ctx->t);
+}
+
+/*
+ * Async backing completions may still be on their way after CMD exits:
+ * read until the ring stays quiet for a moment, within a deadline.
+ */
+static void drain(struct run_ctx *ctx)
+{
+	struct pollfd p = { .fd = ring_buffer__epoll_fd(ctx->rb), .events = POLLIN };
+	long end = now_ms() + DT_DRAIN_MAX_MS, left;
+	int n = ring_buffer__consume(ctx->rb);
+
+	while (n >= 0 && (left = end - now_ms()) > 0) {
+		if (poll(&p, 1, left < DT_DRAIN_QUIET_MS ? (int)left : DT_DRAIN_QUIET_MS) <= 0)
+			break;
+		n = ring_buffer__consume(ctx->rb);
+	}
 }
 
 static void trace_loop(struct run_ctx *ctx)
 {
 	char why[160];
-	int n = 0, i;
+	int w = 0;
 
-	while (!stop_sig && target_alive(ctx)) {
-		n = ring_buffer__poll(ctx->rb, 100);
-		if (n < 0 && n != -EINTR)
+	while (!(w & (DT_WAKE_GONE | DT_WAKE_SIGNAL))) {
+		w = pump(ctx, -1);
+		if (w < 0) {
+			snprintf(why, sizeof(why), "ring buffer poll failed (%s): the trace was cut short",
+				 strerror(-w));
+			add_note(ctx, why);
 			break;
+		}
 	}
-	if (n < 0 && n != -EINTR && !stop_sig) {
-		snprintf(why, sizeof(why), "ring buffer poll failed (%s): the trace was cut short",
-			 strerror(-n));
-		add_note(ctx, why);
-	}
+	stop_sig = ctx->t.stop_sig;
 	if (stop_sig)
-		stop_child(ctx);
-	/* async backing completions may still be on their way after CMD exits */
-	for (i = 0; i < 3 && n >= 0; i++)
-		n = ring_buffer__poll(ctx->rb, 100);
-	ring_buffer__consume(ctx->rb);
+		stop_tree(ctx);
+	drain(ctx);
 }
 
 static uint64_t counter_sum(struct run_ctx *ctx, uint32_t idx)
@@ -489,30 +354,43 @@ static void note_evidence(struct run_ctx *ctx)
 				dt_role_name(dt_probe_groups[i].role), ctx->binds[i].why);
 }
 
+/* flush and close one output; a failure is named and makes the run exit 2 */
+static int out_done(FILE *f, const char *opt, const char *name)
+{
+	int err = dt_out_close(f);
+
+	if (err && f != stderr)
+		fprintf(stderr, "erofs-diotrace: %s %s: write failed (%s); that output is incomplete\n",
+			opt, name, dt_out_why(err));
+	return err ? 2 : 0;
+}
+
 static int finish_report(struct run_ctx *ctx)
 {
-	FILE *out = stderr;
-	int rc = 0;
+	FILE *out = ctx->out ? ctx->out : stderr;
+	int rc = 0, err;
 
 	note_evidence(ctx);
 	dt_engine_finish(ctx->e);
-	if (ctx->o.out && !(out = fopen(ctx->o.out, "w"))) {
-		fprintf(stderr, "erofs-diotrace: -o %s: %s; report on stderr\n", ctx->o.out, strerror(errno));
-		out = stderr;
+	if (ctx->rec) {
+		rc |= out_done(ctx->rec, "--record", ctx->o.record);
+		ctx->rec = NULL;
 	}
 	dt_report_text(ctx->e, out, ctx->o.verbose);
-	if (out != stderr)
-		fclose(out);
-	if (ctx->o.json && dt_report_json(ctx->e, ctx->o.json)) {
-		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report\n", ctx->o.json);
+	ctx->out = NULL;
+	rc |= out_done(out, "-o", ctx->o.out);
+	if (ctx->o.json && (err = dt_report_json(ctx->e, ctx->o.json))) {
+		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report (%s)\n",
+			ctx->o.json, strerror(-err));
 		rc = 2;
 	}
+	if (rc)
+		return 2;
 	if (ctx->o.assert_)
-		return rc ? rc : (int)dt_engine_verdict(ctx->e);
-	if (ctx->child > 0 && ctx->child_done)
-		return WIFEXITED(ctx->status) ? WEXITSTATUS(ctx->status) :
-						128 + WTERMSIG(ctx->status);
-	return rc;
+		return (int)dt_engine_verdict(ctx->e);
+	if (dt_tracee_exit_code(&ctx->t) >= 0)
+		return dt_tracee_exit_code(&ctx->t);
+	return 0;
 }
 
 static void cleanup(struct run_ctx *ctx)
@@ -520,25 +398,36 @@ static void cleanup(struct run_ctx *ctx)
 	ring_buffer__free(ctx->rb);
 	dt_probe_detach(ctx->links);
 	diotrace_bpf__destroy(ctx->skel);
-	if (ctx->go_fd >= 0)
-		close(ctx->go_fd);
-	if (ctx->child > 0 && !ctx->child_done) {
-		kill(ctx->child, SIGKILL);
-		waitpid(ctx->child, NULL, 0);
-	}
+	dt_tracee_free(&ctx->t);
 	if (ctx->rec)
 		fclose(ctx->rec);
+	if (ctx->out)
+		fclose(ctx->out);
 	dt_engine_free(ctx->e);
 }
 
-static void install_signals(void)
+/* signals to a signalfd; CMD forked held, or -p PID watched */
+static int start_target(struct run_ctx *ctx)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	int err = dt_tracee_signals(&ctx->t);
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: cannot set up signal handling: %s\n", strerror(-err));
+		return -1;
+	}
+	if (ctx->o.cmd && (err = dt_tracee_spawn(&ctx->t, ctx->o.cmd))) {
+		fprintf(stderr, "erofs-diotrace: cannot start '%s': %s\n", ctx->o.cmd[0], strerror(-err));
+		return -1;
+	}
+	if (ctx->o.pid > 0 && (err = dt_tracee_follow(&ctx->t, ctx->o.pid))) {
+		fprintf(stderr, "erofs-diotrace: -p %d: %s\n", (int)ctx->o.pid, strerror(-err));
+		return -1;
+	}
+	if (ctx->o.probes)
+		fprintf(stderr, "erofs-diotrace: CMD's process tree is ended through %s%s\n",
+			dt_tracee_cgroup(&ctx->t) ? "cgroup " : "its process group",
+			dt_tracee_cgroup(&ctx->t) ? dt_tracee_cgroup(&ctx->t) : "");
+	return 0;
 }
 
 static int setup(struct run_ctx *ctx)
@@ -559,16 +448,17 @@ static int setup(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: --record %s: %s\n", ctx->o.record, strerror(errno));
 		return -1;
 	}
+	if (ctx->o.out && !(ctx->out = fopen(ctx->o.out, "w"))) {
+		fprintf(stderr, "erofs-diotrace: -o %s: %s\n", ctx->o.out, strerror(errno));
+		return -1;
+	}
 	if (ctx->rec)
 		fprintf(ctx->rec, "# erofs-diotrace run record, event format v%d\n", DT_EVENT_VERSION);
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
-	if (ctx->o.cmd && (ctx->child = spawn_held(ctx->o.cmd, &ctx->go_fd)) < 0) {
-		fprintf(stderr, "erofs-diotrace: cannot start '%s': %s\n", ctx->o.cmd[0], strerror(errno));
+	if (start_target(ctx))
 		return -1;
-	}
-	install_signals();
 	if (load_probes(ctx))
 		return -1;
 	if (ctx->o.probes)
@@ -577,45 +467,34 @@ static int setup(struct run_ctx *ctx)
 		return -1;
 	dt_backing_scan(ctx->mount_dev, add_backing, ctx);
 	budget = 4096;
-	if ((ctx->child > 0 && track_pid(ctx, ctx->child)) ||
+	if ((ctx->t.child > 0 && track_pid(ctx, ctx->t.child)) ||
 	    (ctx->o.pid > 0 && track_tree(ctx, ctx->o.pid, &budget)))
 		return -1;
 	ctx->rb = ring_buffer__new(bpf_map__fd(ctx->skel->maps.rb), on_event, ctx, NULL);
 	return ctx->rb ? 0 : -1;
 }
 
-/* let CMD go: every probe is attached */
-static int release(struct run_ctx *ctx)
-{
-	int fd = ctx->go_fd;
-
-	if (fd < 0)
-		return 0;
-	ctx->go_fd = -1;
-	if (write(fd, "g", 1) != 1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
-	struct run_ctx ctx = { .go_fd = -1 };
+	struct run_ctx ctx = { 0 };
 	int rc;
 
-	if (parse_args(argc, argv, &ctx.o))
+	dt_tracee_init(&ctx.t);
+
+	if (dt_run_parse_args(argc, argv, &ctx.o))
 		return 2;
 	if (env_check())
 		return 2;
-	if (setup(&ctx) || stop_sig || release(&ctx)) {
+	if (setup(&ctx) || dt_tracee_signalled(&ctx.t) || dt_tracee_release(&ctx.t)) {
 		cleanup(&ctx);
 		return 2;
 	}
 	if (ctx.o.probes)
 		fprintf(stderr, "erofs-diotrace: tracing\n");
 	trace_loop(&ctx);
+	if (dt_tracee_left(&ctx.t) > 0)
+		fprintf(stderr, "erofs-diotrace: processes CMD started are still running; the trace "
+			"ends with CMD, so they are killed\n");
 	rc = finish_report(&ctx);
 	if (ctx.o.probes)
 		fprintf(stderr, "erofs-diotrace: %lu events\n", ctx.events);

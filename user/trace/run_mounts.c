@@ -9,6 +9,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include "diotrace.h"
+#include "mountinfo.h"
 #include "run_mounts.h"
 
 uint64_t dt_kdev(dev_t d)
@@ -29,58 +30,32 @@ int dt_mount_dev(const char *dir, uint64_t *dev)
 	return 0;
 }
 
-/* undo mountinfo's octal escapes (\040 for a space) in place */
-static void unescape(char *s)
-{
-	char *d = s;
+struct scan {
+	uint64_t only_dev;
+	dt_backing_fn fn;
+	void *ctx;
+};
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
-			*d++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/* one mountinfo line: "id parent maj:min root mnt opts [tags] - fstype source sopts" */
-static void scan_line(char *line, uint64_t only_dev, dt_backing_fn fn, void *ctx)
+/* an EROFS mount whose source is a regular file: file-backed */
+static int scan_one(const struct dt_mountinfo *mi, void *arg)
 {
-	char *sep = strstr(line, " - ");
-	char mnt[PATH_MAX], fstype[64], src[PATH_MAX];
-	unsigned int maj, min;
+	const struct scan *sc = arg;
+	uint64_t dev = ((uint64_t)mi->major << 20) | mi->minor;
 	struct stat st;
-	uint64_t dev;
 
-	if (!sep || sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, mnt) != 3)
-		return;
-	if (sscanf(sep + 3, "%63s %4095s", fstype, src) != 2 || strcmp(fstype, "erofs"))
-		return;
-	dev = ((uint64_t)maj << 20) | min;
-	if (only_dev && dev != only_dev)
-		return;
-	unescape(src);
-	unescape(mnt);
-	if (stat(src, &st) || !S_ISREG(st.st_mode))
-		return;			/* block-device or fscache mount */
-	fn(ctx, dt_kdev(st.st_dev), st.st_ino, src, mnt);
+	if (strcmp(mi->fstype, "erofs") || (sc->only_dev && dev != sc->only_dev))
+		return 0;
+	if (stat(mi->source, &st) || !S_ISREG(st.st_mode))
+		return 0;		/* block-device or fscache mount */
+	sc->fn(sc->ctx, dt_kdev(st.st_dev), st.st_ino, mi->source, mi->mnt);
+	return 0;
 }
 
 int dt_backing_scan(uint64_t only_dev, dt_backing_fn fn, void *ctx)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char *line = NULL;
-	size_t cap = 0;
+	struct scan sc = { only_dev, fn, ctx };
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0)
-		scan_line(line, only_dev, fn, ctx);
-	free(line);
-	fclose(f);
-	return 0;
+	return dt_mountinfo_each(scan_one, &sc);
 }
 
 static bool stat_erofs(const char *p, uint64_t only_dev, uint64_t *dev, uint64_t *ino)

@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "diotrace.h"
+#include "errname.h"
 #include "trace_helpers.h"
 
 #define C(k, t, p0, p1)	{ .kind = k, .target = t, .progs = { p0, p1 } }
@@ -85,21 +86,7 @@ const unsigned int dt_probe_ngroups = sizeof(dt_probe_groups) / sizeof(dt_probe_
 
 const char *dt_errname(int err)
 {
-	static const struct { int e; const char *n; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-		{ EINVAL, "EINVAL" }, { EACCES, "EACCES" }, { E2BIG, "E2BIG" },
-		{ EBUSY, "EBUSY" }, { ENOMEM, "ENOMEM" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ 524, "ENOTSUPP" }, { ENODEV, "ENODEV" }, { EFAULT, "EFAULT" },
-		{ ENOSYS, "ENOSYS" }, { ENOEXEC, "ENOEXEC" },
-	};
-	size_t i;
-
-	if (err < 0)
-		err = -err;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].e == err)
-			return names[i].n;
-	return strerror(err);
+	return dt_err_str(err);		/* the one table, user/common/errname.c */
 }
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* `erofs-diotrace run` options: what the user asked for, checked. */
+#ifndef __DT_CLI_H
+#define __DT_CLI_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define DT_RB_DEFAULT	(4UL << 20)
+
+struct run_opts {
+	bool probes;		/* -v: which program bound each role */
+	bool verbose;		/* --verbose: per-request report lines */
+	bool assert_;
+	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
+	const char *json, *record, *mount, *out;
+	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
+	pid_t pid;
+	unsigned long rb_size;
+	char **cmd;
+};
+
+/*
+ * Parse run's argv into o.  0: go on; -1: bad usage (a one-line message is
+ * on stderr, exit 2); --help prints the usage and exits 0.
+ */
+int dt_run_parse_args(int argc, char **argv, struct run_opts *o);
+
+#endif
