@@ -20,7 +20,7 @@
 #include <bpf/libbpf.h>
 #include "commands.h"
 #include "engine.h"
-#include "evtext.h"
+#include "record.h"
 #include "run_mounts.h"
 #include "trace_helpers.h"
 #include "diotrace.skel.h"
@@ -33,6 +33,7 @@ struct run_opts {
 	bool assert_;
 	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
 	const char *json, *record, *mount, *out;
+	bool record_text;	/* --record-text: the record in text form */
 	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
 	pid_t pid;
 	unsigned long rb_size;
@@ -46,7 +47,8 @@ struct run_ctx {
 	struct dt_probe_bind binds[32];
 	struct dt_engine *e;
 	struct ring_buffer *rb;
-	FILE *rec;
+	struct dt_rec_writer *rec;
+	int rec_err;		/* first write error of the record: exit 2 */
 	uint64_t mount_dev;
 	pid_t child;
 	int go_fd;
@@ -81,7 +83,8 @@ static void usage(FILE *f)
 "  -v                 print which program bound each probe role\n"
 "  --verbose          one report line per request\n"
 "  --json FILE        JSON report\n"
-"  --record FILE      write the event stream (for 'erofs-diotrace replay')\n"
+"  --record FILE      write the binary record (for 'erofs-diotrace replay')\n"
+"  --record-text FILE the record in text form instead\n"
 "  --assert           exit with the verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE\n"
 "  --expect-dio       a buffered EROFS read, or an O_DIRECT open refused with\n"
 "                     EINVAL, is a FAIL (default: reported only)\n"
@@ -124,7 +127,7 @@ static int check_kinds(const char *list)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -132,6 +135,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "record-text", required_argument, NULL, OPT_RECORD_TEXT },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
 		{ "expect-dio", no_argument, NULL, OPT_DIO },
 		{ "avoid", required_argument, NULL, OPT_AVOID },
@@ -149,7 +153,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'v': o->probes = true; break;
 		case OPT_VERBOSE: o->verbose = true; break;
 		case OPT_JSON: o->json = optarg; break;
-		case OPT_RECORD: o->record = optarg; break;
+		case OPT_RECORD: o->record = optarg; o->record_text = false; break;
+		case OPT_RECORD_TEXT: o->record = optarg; o->record_text = true; break;
 		case OPT_ASSERT: o->assert_ = true; break;
 		case OPT_DIO: o->expect_dio = true; break;
 		case OPT_AVOID:
@@ -303,6 +308,45 @@ static bool open_on_erofs(struct run_ctx *ctx, struct dt_event *ev)
 	return true;
 }
 
+/* a write to the record failed: say so once; the run exits 2 */
+static void record_failed(struct run_ctx *ctx, int err)
+{
+	if (!err || ctx->rec_err)
+		return;
+	ctx->rec_err = err;
+	fprintf(stderr, "erofs-diotrace: --record %s: write failed: %s; the record is "
+		"incomplete\n", ctx->o.record, strerror(-err));
+}
+
+/* the record's header: page size and the probe table, before any event */
+static void record_begin(struct run_ctx *ctx)
+{
+	struct dt_rec_header h = {
+		.page_size = sysconf(_SC_PAGESIZE),
+		.flags = DT_REC_F_STAMPED,
+	};
+	unsigned int i;
+	int role;
+
+	if (!ctx->rec)
+		return;
+	for (i = 0; i < dt_probe_ngroups; i++) {
+		role = dt_probe_groups[i].role;
+		if (role < 0 || role >= DT_ROLE_MAX)
+			continue;
+		if (ctx->binds[i].winner >= 0) {
+			h.roles[role].state = DT_REC_ROLE_BOUND;
+			dt_probe_describe(&dt_probe_groups[i], &ctx->binds[i], h.roles[role].text,
+					  sizeof(h.roles[role].text));
+		} else {
+			h.roles[role].state = DT_REC_ROLE_UNBOUND;
+			snprintf(h.roles[role].text, sizeof(h.roles[role].text), "%s",
+				 ctx->binds[i].why);
+		}
+	}
+	record_failed(ctx, dt_rec_write_header(ctx->rec, &h));
+}
+
 static int on_event(void *vctx, void *data, size_t sz)
 {
 	struct run_ctx *ctx = vctx;
@@ -320,8 +364,8 @@ static int on_event(void *vctx, void *data, size_t sz)
 	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev))
 		return 0;
 	ctx->events++;
-	if (ctx->rec)
-		dt_evtext_write(ctx->rec, &ev);
+	if (ctx->rec && !ctx->rec_err)
+		record_failed(ctx, dt_rec_write_event(ctx->rec, &ev));
 	dt_engine_feed(ctx->e, &ev);
 	return 0;
 }
@@ -455,7 +499,7 @@ static uint64_t counter_sum(struct run_ctx *ctx, uint32_t idx)
 }
 
 /* evidence problems go to the engine (and to the record) before finishing */
-static void note_evidence(struct run_ctx *ctx)
+static int note_evidence(struct run_ctx *ctx)
 {
 	uint64_t lost = counter_sum(ctx, DT_CNT_RB_DROPPED) + ctx->bad_events;
 	uint64_t full = counter_sum(ctx, DT_CNT_MAP_FULL);
@@ -478,23 +522,22 @@ static void note_evidence(struct run_ctx *ctx)
 	for (i = 0; i < ctx->nr_notes; i++)
 		dt_engine_note_inconclusive(ctx->e, ctx->notes[i]);
 	if (!ctx->rec)
-		return;
+		return 0;
 	for (i = 0; i < ctx->nr_notes; i++)
-		fprintf(ctx->rec, "!inconclusive %s\n", ctx->notes[i]);
+		dt_rec_write_inconclusive(ctx->rec, ctx->notes[i]);
 	if (lost)
-		fprintf(ctx->rec, "!lost %llu\n", (unsigned long long)lost);
-	for (i = 0; i < dt_probe_ngroups; i++)
-		if (ctx->binds[i].winner < 0 && dt_probe_groups[i].role >= 0)
-			fprintf(ctx->rec, "!unbound %s %s\n",
-				dt_role_name(dt_probe_groups[i].role), ctx->binds[i].why);
+		dt_rec_write_lost(ctx->rec, lost);
+	dt_rec_write_end(ctx->rec);
+	record_failed(ctx, dt_rec_writer_close(ctx->rec));
+	ctx->rec = NULL;
+	return ctx->rec_err ? 2 : 0;
 }
 
 static int finish_report(struct run_ctx *ctx)
 {
 	FILE *out = stderr;
-	int rc = 0;
+	int rc = note_evidence(ctx);
 
-	note_evidence(ctx);
 	dt_engine_finish(ctx->e);
 	if (ctx->o.out && !(out = fopen(ctx->o.out, "w"))) {
 		fprintf(stderr, "erofs-diotrace: -o %s: %s; report on stderr\n", ctx->o.out, strerror(errno));
@@ -507,7 +550,7 @@ static int finish_report(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report\n", ctx->o.json);
 		rc = 2;
 	}
-	if (ctx->o.assert_)
+	if (ctx->o.assert_ || rc)
 		return rc ? rc : (int)dt_engine_verdict(ctx->e);
 	if (ctx->child > 0 && ctx->child_done)
 		return WIFEXITED(ctx->status) ? WEXITSTATUS(ctx->status) :
@@ -526,8 +569,7 @@ static void cleanup(struct run_ctx *ctx)
 		kill(ctx->child, SIGKILL);
 		waitpid(ctx->child, NULL, 0);
 	}
-	if (ctx->rec)
-		fclose(ctx->rec);
+	dt_rec_writer_close(ctx->rec);	/* cut short: no end marker, replays INCONCLUSIVE */
 	dt_engine_free(ctx->e);
 }
 
@@ -555,12 +597,11 @@ static int setup(struct run_ctx *ctx)
 			err == -EMEDIUMTYPE ? "not on an EROFS mount; give an EROFS mount point" : strerror(-err));
 		return -1;
 	}
-	if (ctx->o.record && !(ctx->rec = fopen(ctx->o.record, "w"))) {
+	if (ctx->o.record && !(ctx->rec = dt_rec_writer_create(ctx->o.record,
+			ctx->o.record_text ? DT_REC_TEXT : DT_REC_BINARY))) {
 		fprintf(stderr, "erofs-diotrace: --record %s: %s\n", ctx->o.record, strerror(errno));
 		return -1;
 	}
-	if (ctx->rec)
-		fprintf(ctx->rec, "# erofs-diotrace run record, event format v%d\n", DT_EVENT_VERSION);
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
@@ -575,6 +616,7 @@ static int setup(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: probes:\n");
 	if (report_bindings(ctx))
 		return -1;
+	record_begin(ctx);
 	dt_backing_scan(ctx->mount_dev, add_backing, ctx);
 	budget = 4096;
 	if ((ctx->child > 0 && track_pid(ctx, ctx->child)) ||
