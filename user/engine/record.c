@@ -340,6 +340,18 @@ static int bin_next(struct dt_rec_reader *r, struct dt_rec_item *it)
 	return 1;
 }
 
+static bool next_is_role(struct dt_rec_reader *r, const struct dt_rec_header *h)
+{
+	const struct rec_head *hd;
+	uint32_t role;
+
+	if (dt_rec_fill(r, 16) || r->end - r->pos < 16)
+		return false;
+	hd = (const struct rec_head *)(r->buf + r->pos);
+	memcpy(&role, r->buf + r->pos + 8, 4);
+	return hd->kind == DT_RI_ROLE && role < DT_ROLE_MAX && !h->roles[role].state;
+}
+
 static int bin_header(struct dt_rec_reader *r, struct dt_rec_header *h)
 {
 	struct bin_header b;
@@ -361,7 +373,8 @@ static int bin_header(struct dt_rec_reader *r, struct dt_rec_header *h)
 	if (err)
 		return err;
 	r->pos += DT_REC_HDR_SIZE;
-	while (r->roles_left && (err = bin_next(r, &it)) > 0) {
+	/* the probe table: the role records before any other, each role once */
+	while ((r->roles_left || next_is_role(r, h)) && (err = bin_next(r, &it)) > 0) {
 		h->roles[it.role.role].state = it.role.bound ? DT_REC_ROLE_BOUND : DT_REC_ROLE_UNBOUND;
 		snprintf(h->roles[it.role.role].text, DT_REC_TEXT_MAX, "%s", it.text);
 	}

@@ -119,21 +119,37 @@ static int format_line(struct dt_rec_reader *r, char *s, size_t n, struct dt_rec
 	return 0;
 }
 
-/* probe-table lines right after !format go into the header */
+/*
+ * The probe table: the !bound/!unbound lines before any other item go into
+ * the header (legacy streams: after the opening comments), each role once.
+ */
 static int header_roles(struct dt_rec_reader *r, struct dt_rec_header *h)
 {
+	char line[DT_REC_TEXT_MAX + 64];
 	struct dt_rec_item it;
-	size_t n;
+	size_t n, b;
 	char *s;
 	bool v1;
 	int k;
 
-	while ((k = get_line(r, &s, &n)) > 0 &&
-	       (word_is(s, n, "!bound") || word_is(s, n, "!unbound"))) {
+	while ((k = get_line(r, &s, &n)) > 0) {
+		b = strspn(s, " \t");
+		if (b == n || s[b] == '#') {
+			consume(r, s, n);
+			continue;
+		}
+		if (!word_is(s + b, n - b, "!bound") && !word_is(s + b, n - b, "!unbound"))
+			break;
+		if (n >= sizeof(line))
+			break;
+		memcpy(line, s, n);	/* parsed apart: the line stays as read for the CRC */
+		k = dt_evtext_parse(line, n, &it, &r->ev, &v1);
+		/* a bad line is named by dt_rec_text_next(), a second word on a role is an item */
+		if (k != 1 || h->roles[it.role.role].state) {
+			k = 0;
+			break;
+		}
 		consume(r, s, n);
-		k = dt_evtext_parse(s, n, &it, &r->ev, &v1);
-		if (k < 0)
-			return dt_rec_bad(r, k, "%s", dt_evtext_error());
 		h->roles[it.role.role].state = it.role.bound ? DT_REC_ROLE_BOUND :
 							       DT_REC_ROLE_UNBOUND;
 		snprintf(h->roles[it.role.role].text, DT_REC_TEXT_MAX, "%s", it.text);
@@ -155,7 +171,7 @@ int dt_rec_text_header(struct dt_rec_reader *r, struct dt_rec_header *h)
 	}
 	if (!word_is(r->buf + r->pos, avail, FORMAT_WORD)) {
 		r->fmt = DT_REC_LEGACY;
-		return 0;
+		return header_roles(r, h);
 	}
 	r->fmt = DT_REC_TEXT;
 	k = get_line(r, &s, &n);
