@@ -159,7 +159,7 @@ struct symtab {
 	struct sym s[SYM_SLOTS];
 };
 
-static struct symtab sym_keys, sym_types, sym_errnos, sym_srcs;
+static struct symtab sym_types, sym_errnos, sym_srcs;
 static const char *errno_names[ERRNO_TAB];	/* by -errno: the writer's lookup */
 static pthread_once_t sym_once = PTHREAD_ONCE_INIT;
 
@@ -179,6 +179,14 @@ static void sym_add(struct symtab *t, const char *name, int val)
 	t->s[h] = (struct sym){ name, n, val };
 }
 
+/* names are short: a byte loop beats a call to memcmp */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	while (n && *a == *b)
+		a++, b++, n--;
+	return !n;
+}
+
 static inline int sym_find(const struct symtab *t, const char *k, size_t n)
 {
 	unsigned int h;
@@ -186,17 +194,80 @@ static inline int sym_find(const struct symtab *t, const char *k, size_t n)
 	if (!n || n > 255)
 		return -1;
 	for (h = sym_hash(k, n); t->s[h].name; h = (h + 1) & (SYM_SLOTS - 1))
-		if (t->s[h].len == n && !memcmp(t->s[h].name, k, n))
+		if (t->s[h].len == n && same(t->s[h].name, k, n))
 			return t->s[h].val;
+	return -1;
+}
+
+/*
+ * Keys, the hottest lookup (a dozen per event): the key's bytes packed in
+ * a 64-bit word (longer keys fold their tail in), a multiplicative hash,
+ * one compare of word and length per probe.
+ */
+struct keytab {
+	uint64_t word[SYM_SLOTS];
+	uint8_t len[SYM_SLOTS];
+	uint8_t key[SYM_SLOTS];
+};
+
+static struct keytab keytab;
+
+static inline uint64_t pack_tail(uint64_t v, const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 8; i < n; i++)
+		v = (v << 7 | v >> 57) ^ (uint8_t)k[i];
+	return v;
+}
+
+/* K has N bytes; when LOAD_OK, 8 bytes may be read from K */
+static inline uint64_t pack(const char *k, size_t n, bool load_ok)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (load_ok) {
+		memcpy(&v, k, 8);
+		if (n < 8)
+			v &= (1ull << (8 * n)) - 1;
+		return n > 8 ? pack_tail(v, k, n) : v;
+	}
+	for (i = 0; i < n && i < 8; i++)
+		v |= (uint64_t)(uint8_t)k[i] << (8 * i);
+	return n > 8 ? pack_tail(v, k, n) : v;
+}
+
+static inline unsigned int key_hash(uint64_t v)
+{
+	return (v * 0x9E3779B97F4A7C15ull) >> 57;
+}
+
+static inline int key_find(const char *k, size_t n, bool load_ok)
+{
+	uint64_t v = pack(k, n, load_ok);
+	unsigned int h;
+
+	for (h = key_hash(v); keytab.len[h]; h = (h + 1) & (SYM_SLOTS - 1))
+		if (keytab.word[h] == v && keytab.len[h] == n)
+			return keytab.key[h];
 	return -1;
 }
 
 static void sym_init(void)
 {
+	unsigned int h;
 	int i;
 
-	for (i = 1; i < KY_MAX; i++)
-		sym_add(&sym_keys, key_names[i], i);
+	for (i = 1; i < KY_MAX; i++) {
+		uint64_t v = pack(key_names[i], strlen(key_names[i]), false);
+
+		for (h = key_hash(v); keytab.len[h]; h = (h + 1) & (SYM_SLOTS - 1))
+			;
+		keytab.word[h] = v;
+		keytab.len[h] = strlen(key_names[i]);
+		keytab.key[h] = i;
+	}
 	for (i = 1; i < DT_EV_MAX; i++)
 		if (dt_event_name(i))
 			sym_add(&sym_types, dt_event_name(i), i);
@@ -501,6 +572,96 @@ static inline int hexval(uint8_t c)
 	return -1;
 }
 
+/* key characters: a key ends at its '=' */
+static const uint8_t is_keych[256] = {
+	['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['_'] = 1,
+};
+
+/* [s, e) decimal digits, again with overflow checks */
+static bool decimal_checked(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	for (; s < e; s++)
+		if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, *s - '0', &n))
+			return false;
+	*out = n;
+	return true;
+}
+
+/*
+ * The hot path: a number read from P up to the first byte that is not part
+ * of it; the caller checks that a separator follows (no trailing junk).
+ * Decimal (at most 20 digits, checked beyond 19), 0x-hex (at most 16
+ * digits), a K/M/G suffix, or "?".  NULL: not a number or out of range.
+ */
+static const char *scan_u64(const char *p, uint64_t *out)
+{
+	const char *s;
+	uint64_t n;
+	unsigned int d;
+	int h;
+
+	if (*p == '?') {
+		*out = UINT64_MAX;
+		return p + 1;
+	}
+	if (p[0] == '0' && (p[1] | 0x20) == 'x' && hexval(p[2]) >= 0) {
+		for (s = p += 2, n = 0; (h = hexval(*p)) >= 0; p++)
+			n = n << 4 | h;
+		if (p - s > 16)
+			return NULL;
+	} else {
+		if ((d = (unsigned int)((uint8_t)*p - '0')) > 9)
+			return NULL;
+		for (s = p++, n = d; (d = (unsigned int)((uint8_t)*p - '0')) <= 9; p++)
+			n = n * 10 + d;
+		if (p - s > 19 && !decimal_checked(s, p, &n))	/* may have wrapped */
+			return NULL;
+	}
+	if ((*p == 'K' || *p == 'M' || *p == 'G')) {
+		d = *p == 'K' ? 10 : *p == 'M' ? 20 : 30;
+		if (n > (UINT64_MAX >> d))
+			return NULL;
+		n <<= d;
+		p++;
+	}
+	*out = n;
+	return p;
+}
+
+static const char *scan_s64(const char *p, int64_t *out)
+{
+	const char *s;
+	uint64_t u;
+	int en;
+
+	if (*p != '-') {
+		p = scan_u64(p, &u);
+		if (!p || u > INT64_MAX)
+			return NULL;
+		*out = u;
+		return p;
+	}
+	s = ++p;
+	if ((unsigned int)((*p | 0x20) - 'a') < 26u) {
+		while ((unsigned int)(*p - 'A') < 26u || (unsigned int)(*p - '0') < 10u)
+			p++;
+		en = sym_find(&sym_errnos, s, p - s);
+		if (en < 0)
+			return NULL;
+		*out = -en;
+		return p;
+	}
+	if (*p == '?')
+		return NULL;
+	p = scan_u64(p, &u);
+	if (!p || u > (uint64_t)INT64_MAX + 1)
+		return NULL;
+	*out = u ? -(int64_t)(u - 1) - 1 : 0;
+	return p;
+}
+
 /* [p, e) as an unsigned number: decimal, 0x-hex, K/M/G suffix, or "?" */
 static int num_u64(const char *p, const char *e, uint64_t *out)
 {
@@ -696,9 +857,43 @@ static int parse_value(struct dt_event *ev, const struct field *f, const char *p
 	return 0;
 }
 
-static int parse_event(const char *p, struct dt_event *ev, bool *v1)
+/* a value from P: where it ends (a separator), or NULL if it is bad */
+static const char *value(struct dt_event *ev, const struct field *f, const char *p)
 {
-	const char *w = word_end(p), *k, *eq, *ve;
+	const char *q;
+	uint64_t v;
+	int64_t sv;
+
+	switch (f->kind) {
+	case K_U: case K_X:
+		q = scan_u64(p, &v);
+		if (!q || !is_sep[(uint8_t)*q] || !fits(f, v, false))
+			return NULL;
+		put_raw(ev, f, v);
+		return q;
+	case K_S:
+		q = scan_s64(p, &sv);
+		if (!q || !is_sep[(uint8_t)*q] || !fits(f, sv, true))
+			return NULL;
+		put_raw(ev, f, (uint64_t)sv);
+		return q;
+	default:
+		q = word_end(p);
+		return parse_value(ev, f, p, q) ? NULL : q;
+	}
+}
+
+static inline const char *skip_to(const char *p, const char *e)
+{
+	while (p < e && is_sep[(uint8_t)*p])
+		p++;
+	return p;
+}
+
+/* an event line [p, e); *e is a separator */
+static int parse_event(const char *p, const char *e, struct dt_event *ev, bool *v1)
+{
+	const char *w = word_end(p), *k, *ve;
 	const struct field *tab;
 	int t, key;
 
@@ -709,20 +904,27 @@ static int parse_event(const char *p, struct dt_event *ev, bool *v1)
 		return dt_evtext_fail("unknown event type '%.*s'", (int)(w - p > 64 ? 64 : w - p), p);
 	ev->type = t;
 	tab = ftab[type_cls[t]];
-	for (p = skip_sep(w); *p && *p != '#'; p = skip_sep(ve)) {
+	for (p = skip_to(w, e); p < e && *p != '#'; p = skip_to(ve, e)) {
 		k = p;
-		ve = word_end(p);
-		eq = memchr(k, '=', ve - k);
-		if (!eq || eq == k)
+		while (is_keych[(uint8_t)*p])
+			p++;
+		if (*p != '=' || p == k) {
+			ve = word_end(k);
 			return dt_evtext_fail("'%.*s' is not key=value",
 					      (int)(ve - k > 64 ? 64 : ve - k), k);
-		key = sym_find(&sym_keys, k, eq - k);
-		if (key < 0 || !tab[key].size)
+		}
+		key = p - k <= 10 ? key_find(k, p - k, k + 8 <= e) : -1;
+		if (key < 0 || !tab[key].size) {
+			ve = memchr(k, '=', e - k);
 			return dt_evtext_fail("unknown key '%.*s' for this event type",
-					      (int)(eq - k > 64 ? 64 : eq - k), k);
-		if (parse_value(ev, &tab[key], eq + 1, ve))
+					      (int)(ve - k > 64 ? 64 : ve - k), k);
+		}
+		ve = value(ev, &tab[key], p + 1);
+		if (!ve) {
+			ve = word_end(k);
 			return dt_evtext_fail("bad value in '%.*s'",
 					      (int)(ve - k > 64 ? 64 : ve - k), k);
+		}
 	}
 	if (ev->version == 1) {	/* v1 is v2 without the loss stamp */
 		ev->version = DT_EVENT_VERSION;
@@ -834,19 +1036,21 @@ static int parse_directive(const char *s, struct dt_rec_item *it)
 
 int dt_evtext_parse(char *s, size_t len, struct dt_rec_item *it, struct dt_event *ev, bool *v1)
 {
+	const char *e = s + len, *p;
 	int r;
 
 	syms();
 	*v1 = false;
-	while (len && is_sep[(uint8_t)s[len - 1]])
-		len--;
-	s[len] = '\0';
-	s = (char *)skip_sep(s);
-	if (!*s || *s == '#')
+	p = skip_to(s, e);
+	if (p == e || *p == '#')
 		return 0;
-	if (*s == '!')
-		return parse_directive(s, it);
-	r = parse_event(s, ev, v1);
+	if (*p == '!') {	/* directives: the text is the rest of the line */
+		while (len && is_sep[(uint8_t)s[len - 1]])
+			len--;
+		s[len] = '\0';
+		return parse_directive(p, it);
+	}
+	r = parse_event(p, e, ev, v1);
 	it->kind = DT_RI_EVENT;
 	it->ev = ev;
 	return r;

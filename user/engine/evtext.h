@@ -16,11 +16,13 @@
 #define DT_EVTEXT_LINE_MAX	4096	/* longest line the formatters write */
 
 /*
- * Parse one line of LEN bytes (S[LEN] must be writable; the line is
- * modified).  Returns 1 with *it filled (events go to *ev, it->ev points
- * there; texts point into S), 0 for a blank or comment line, 2 for a
- * framing line (!format, !end: record_text.c's), or -EINVAL with
- * dt_evtext_error().  *v1 tells an event written as v=1 (no loss stamp).
+ * Parse one line of LEN bytes; S[LEN] must be a separator ('\n' or NUL).
+ * Event lines are left as they are; directive lines get a NUL after their
+ * last word (S[LEN] must be writable).  Returns 1 with *it filled (events
+ * go to *ev, it->ev points there; texts point into S), 0 for a blank or
+ * comment line, 2 for a framing line (!format, !end: record_text.c's), or
+ * -EINVAL with dt_evtext_error().  *v1 tells an event written as v=1 (no
+ * loss stamp).
  */
 int dt_evtext_parse(char *s, size_t len, struct dt_rec_item *it, struct dt_event *ev, bool *v1);
 

@@ -54,6 +54,7 @@ void dt_rec_reader_free(struct dt_rec_reader *r)
 	if (!r)
 		return;
 	free(r->buf);
+	free(r->line);
 	free(r);
 }
 

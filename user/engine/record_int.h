@@ -53,6 +53,7 @@ struct dt_rec_reader {
 	char where[48];
 	struct dt_event ev;	/* text events are parsed here */
 	char text[DT_REC_TEXT_MAX];
+	char *line;		/* text: directive lines are parsed in a copy */
 };
 
 /* buffer: make [pos, end) hold NEED bytes, or as many as the stream has left */

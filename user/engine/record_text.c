@@ -45,14 +45,25 @@ static int get_line(struct dt_rec_reader *r, char **s, size_t *n)
 	}
 }
 
-/* the line at S (N bytes) is read: it counts in the checksum */
+/*
+ * The line at S (N bytes) is read.  The checksum runs over whole buffers
+ * (dt_rec_fill, the end marker), so lines in the buffer are never changed:
+ * what needs changing is parsed in a copy.
+ */
 static void consume(struct dt_rec_reader *r, char *s, size_t n)
 {
-	size_t idx = s - r->buf;
-
-	dt_rec_crc_to(r, idx + n + 1);
-	r->pos = idx + n + 1;
+	r->pos = s - r->buf + n + 1;
 	r->lineno++;
+}
+
+/* a copy of the line at S, NUL-terminated, or NULL when out of memory */
+static char *copy_line(struct dt_rec_reader *r, const char *s, size_t n)
+{
+	if (!r->line && !(r->line = malloc(DT_REC_LINE_MAX + 1)))
+		return NULL;
+	memcpy(r->line, s, n);
+	r->line[n] = '\0';
+	return r->line;
 }
 
 static int word_is(const char *s, size_t n, const char *w)
@@ -143,6 +154,7 @@ static int header_roles(struct dt_rec_reader *r, struct dt_rec_header *h)
 		if (n >= sizeof(line))
 			break;
 		memcpy(line, s, n);	/* parsed apart: the line stays as read for the CRC */
+		line[n] = '\0';
 		k = dt_evtext_parse(line, n, &it, &r->ev, &v1);
 		/* a bad line is named by dt_rec_text_next(), a second word on a role is an item */
 		if (k != 1 || h->roles[it.role.role].state) {
@@ -182,6 +194,9 @@ int dt_rec_text_header(struct dt_rec_reader *r, struct dt_rec_header *h)
 		return 0;
 	}
 	consume(r, s, n);
+	s = copy_line(r, s, n);
+	if (!s)
+		return dt_rec_bad(r, -ENOMEM, "out of memory");
 	k = format_line(r, s, n, h);
 	return k ? k : header_roles(r, h);
 }
@@ -271,6 +286,11 @@ int dt_rec_text_next(struct dt_rec_reader *r, struct dt_rec_item *it)
 		if (r->fmt == DT_REC_TEXT && s[0] == '!' && word_is(s, n, "!end"))
 			return text_end(r, s, n);
 		consume(r, s, n);
+		if (*s == '!' || *s == ' ' || *s == '\t') {	/* may be a directive */
+			s = copy_line(r, s, n);
+			if (!s)
+				return dt_rec_bad(r, -ENOMEM, "out of memory");
+		}
 		k = dt_evtext_parse(s, n, it, &r->ev, &v1);
 		if (k == 1)
 			break;
