@@ -192,6 +192,17 @@ else
 	t_fail "two !lost 2^63 saturate: INCONCLUSIVE" "exit $rc"
 fi
 
+# exporting a cut record keeps the cut: a !truncated note, and INCONCLUSIVE again
+head -c 1000 "$D/clean_dio.rec" | "$T" replay --text - > "$W/cut.txtrec" 2> "$W/err"
+"$T" replay --assert "$W/cut.txtrec" > "$W/out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q '^!truncated byte 984: cut inside a record' "$W/cut.txtrec" &&
+   grep -q "record truncated at byte 984" "$W/out" && grep -q "record incomplete" "$W/err"; then
+	t_pass "export of a cut record carries the cut"
+else
+	t_fail "export of a cut record carries the cut" "exit $rc: $(grep -m1 '^!truncated' "$W/cut.txtrec")"
+fi
+
 # every write checked: a full output is exit 2 with one line saying so
 write_error() {	# NAME PATTERN ARGS... (stdout goes to /dev/full)
 	name=$1 pat=$2
