@@ -38,5 +38,10 @@ $(O)/tests/unit/jsonq: tests/replay/jsonq.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -ljson-c
 
+# the record reader alone: events/s of the binary and the text form (a
+# benchmark, not a test: nothing is asserted about speed)
+bench-record: $(O)/tests/unit/record_bench
+	DT_DATA=tests/data $(O)/tests/unit/record_bench
+
 TEST_SUITES += test-unit test-replay
-.PHONY: unit-tests test-unit test-replay
+.PHONY: unit-tests test-unit test-replay bench-record
