@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "engine.h"
 #include "record.h"
@@ -90,6 +91,18 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		return -1;
 	}
 	a->file = argv[optind];
+	if (a->export && (a->json || a->assert || a->verbose || a->opts.expect_dio ||
+			  a->opts.max_inflight)) {
+		fprintf(stderr, "erofs-diotrace replay: --text/--binary only convert the record; "
+			"replay it without them for a report\n");
+		return -1;
+	}
+	if (a->export == DT_REC_BINARY && (!a->output || !strcmp(a->output, "-")) &&
+	    isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "erofs-diotrace replay: --binary writes binary data; give -o FILE "
+			"or redirect stdout\n");
+		return -1;
+	}
 	if (a->output && !a->export) {
 		fprintf(stderr, "erofs-diotrace replay: -o goes with --text or --binary; the "
 			"report goes to stdout (--json FILE for JSON)\n");

@@ -224,6 +224,7 @@ write_error "--text to a full stdout" "cannot write the text form to stdout: No 
 write_error "report to a full stdout" "cannot write the report to stdout: No space left" \
 	"$D/clean_dio.rec"
 bad_input "-o without --text" "-o goes with --text or --binary" -o "$W/x" "$D/clean_dio.rec"
+bad_input "--text with report options" "only convert the record" --text --assert "$D/clean_dio.rec"
 printf '!format erofs-diotrace 1\nreq_start ts=1\nreq_end ts=2 rett=5\n' > "$W/bad.txtrec"
 bad_input "bad line of a text record named" "bad.txtrec:3: unknown key 'rett'" "$W/bad.txtrec"
 head -c 40 "$D/clean_dio.rec" | sed 's/DTREC/DTREX/' > "$W/bad.rec"
