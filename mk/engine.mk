@@ -3,6 +3,7 @@
 # `erofs-diotrace replay`, and their tests.
 DT_ENGINE_CORE := user/common/escape.c \
 		  $(addprefix user/engine/,engine.c ledger.c verdict.c names.c evtext.c) \
+		  $(addprefix user/engine/,record.c record_text.c record_write.c) \
 		  $(addprefix user/report/,report.c report_json.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
@@ -11,7 +12,8 @@ TOOL_SRCS += user/replay.c
 # so they never wait for BPF skeletons: that the engine links without libbpf
 # is part of what they prove.
 UNIT_OBJS := $(DT_ENGINE_CORE:%.c=$(O)/unit/%.o)
-UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test $(O)/tests/unit/escape_test
+UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/evtext_test $(O)/tests/unit/escape_test \
+	      $(O)/tests/unit/record_test
 
 $(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 	@mkdir -p $(dir $@)
@@ -19,7 +21,7 @@ $(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 
 $(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(UNIT_OBJS) -lcmocka -ljson-c -lm
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_OBJS) -lcmocka -ljson-c -lz -lm
 
 unit-tests: $(UNIT_TESTS)
 .SECONDARY: $(UNIT_OBJS)
@@ -36,5 +38,10 @@ $(O)/tests/unit/jsonq: tests/replay/jsonq.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -ljson-c
 
+# the record reader alone: events/s of the binary and the text form (a
+# benchmark, not a test: nothing is asserted about speed)
+bench-record: $(O)/tests/unit/record_bench
+	DT_DATA=tests/data $(O)/tests/unit/record_bench
+
 TEST_SUITES += test-unit test-replay
-.PHONY: unit-tests test-unit test-replay
+.PHONY: unit-tests test-unit test-replay bench-record

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * erofs-diotrace replay [OPTIONS] FILE: feed a recorded event stream (from
- * `run --record`, or written by hand) to the engine and report.
+ * erofs-diotrace replay [OPTIONS] FILE: feed a record (binary or text, from
+ * `run --record`, or a stream written by hand) to the engine and report;
+ * or, with --text/--binary, convert it to the other form.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "engine.h"
-#include "evtext.h"
 #include "num.h"
 #include "outfile.h"
+#include "record.h"
 
 static void usage(FILE *out)
 {
@@ -24,13 +26,19 @@ static void usage(FILE *out)
 		"                         with EINVAL, is a FAIL (default: reported only)\n"
 		"  -m, --max-inflight N   bound of the in-flight read table (default 1024)\n"
 		"  -q, --quiet            no text report\n"
+		"  -t, --text             no replay: write the record in text form\n"
+		"  -b, --binary           no replay: write the record in binary form\n"
+		"  -o, --output FILE      where --text/--binary write (default stdout)\n"
+		"FILE is a binary record, a text record or a legacy hand-written stream;\n"
+		"a record cut short or failing its checksum replays as INCONCLUSIVE.\n"
 		"Without --assert the exit status is 0 once a report is written.\n"
-		"Bad usage or an unreadable stream: a one-line error and exit 2.\n");
+		"Bad usage, an unreadable stream or a failed write: a one-line error and exit 2.\n");
 }
 
 struct replay_args {
-	const char *json, *file;
+	const char *json, *file, *output;
 	bool verbose, assert, quiet;
+	enum dt_rec_format export;	/* 0: replay */
 	struct dt_engine_opts opts;
 };
 
@@ -43,6 +51,9 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		{ "expect-dio", no_argument, NULL, 'd' },
 		{ "max-inflight", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "text", no_argument, NULL, 't' },
+		{ "binary", no_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -50,13 +61,16 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	int c, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:vadm:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:vadm:qtbo:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': a->json = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'a': a->assert = true; break;
 		case 'd': a->opts.expect_dio = true; break;
 		case 'q': a->quiet = true; break;
+		case 't': a->export = DT_REC_TEXT; break;
+		case 'b': a->export = DT_REC_BINARY; break;
+		case 'o': a->output = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'm':
 			err = dt_parse_ll(optarg, 1, 1 << 20, &n);
@@ -83,29 +97,126 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			"(stdout); give another file, or -q\n", a->json);
 		return -1;
 	}
+	if (a->export && (a->json || a->assert || a->verbose || a->opts.expect_dio ||
+			  a->opts.max_inflight)) {
+		fprintf(stderr, "erofs-diotrace replay: --text/--binary only convert the record; "
+			"replay it without them for a report\n");
+		return -1;
+	}
+	if (a->export == DT_REC_BINARY && (!a->output || !strcmp(a->output, "-")) &&
+	    isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "erofs-diotrace replay: --binary writes binary data; give -o FILE "
+			"or redirect stdout\n");
+		return -1;
+	}
+	if (a->output && !a->export) {
+		fprintf(stderr, "erofs-diotrace replay: -o goes with --text or --binary; the "
+			"report goes to stdout (--json FILE for JSON)\n");
+		return -1;
+	}
 	return 0;
 }
 
-static int load(const struct replay_args *a, struct dt_engine *e)
+static FILE *open_in(const char *file)
 {
-	FILE *in = strcmp(a->file, "-") ? fopen(a->file, "r") : stdin;
-	unsigned int line = 0;
-	int err;
+	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 
-	if (!in) {
-		fprintf(stderr, "erofs-diotrace replay: cannot open '%s': %s\n", a->file,
+	if (!in)
+		fprintf(stderr, "erofs-diotrace replay: cannot open '%s': %s\n", file,
 			strerror(errno));
-		return -1;
-	}
-	err = dt_evtext_replay(in, e, &line);
+	return in;
+}
+
+static void close_in(FILE *in)
+{
 	if (in != stdin)
 		fclose(in);
-	if (err) {
-		fprintf(stderr, "erofs-diotrace replay: %s:%u: %s; fix or remove that line\n",
-			a->file, line, err == -ENOMEM ? "out of memory" : dt_evtext_error());
-		return -1;
+}
+
+/* "FILE:LINE: what" for text, "FILE: byte N: what" for binary */
+static void bad_input(const struct replay_args *a, struct dt_rec_reader *r,
+		      const struct dt_rec_header *h)
+{
+	const char *what = dt_rec_error(r);
+
+	if (h->format == DT_REC_BINARY)
+		fprintf(stderr, "erofs-diotrace replay: %s: %s: %s\n", a->file, dt_rec_where(r), what);
+	else
+		fprintf(stderr, "erofs-diotrace replay: %s:%s: %s; fix or remove that line\n",
+			a->file, dt_rec_where(r), what);
+}
+
+/* --text / --binary: convert, every write checked */
+static int export(const struct replay_args *a)
+{
+	const char *to = a->output && strcmp(a->output, "-") ? a->output : NULL;
+	struct dt_rec_writer *w;
+	struct dt_rec_reader *r;
+	struct dt_rec_header h;
+	FILE *in = open_in(a->file);
+	int err, werr;
+
+	if (!in)
+		return 2;
+	r = dt_rec_reader_new(in);
+	w = to ? dt_rec_writer_create(to, a->export) : dt_rec_writer_new(stdout, a->export, false);
+	if (!r || !w) {
+		fprintf(stderr, "erofs-diotrace replay: %s: %s\n", to ? to : "stdout",
+			strerror(errno ? errno : ENOMEM));
+		dt_rec_reader_free(r);
+		dt_rec_writer_close(w);
+		close_in(in);
+		return 2;
 	}
-	return 0;
+	err = dt_rec_read_header(r, &h);
+	if (!err)
+		err = dt_rec_copy(r, &h, w);
+	werr = dt_rec_writer_close(w);
+	if (werr)
+		fprintf(stderr, "erofs-diotrace replay: cannot write the %s form to %s: %s\n",
+			a->export == DT_REC_TEXT ? "text" : "binary", to ? to : "stdout",
+			strerror(-werr));
+	else if (err)
+		bad_input(a, r, &h);
+	else if (dt_rec_truncated(r))
+		fprintf(stderr, "erofs-diotrace replay: %s: record incomplete, exported with a "
+			"!truncated note\n", a->file);
+	dt_rec_reader_free(r);
+	close_in(in);
+	return err || werr ? 2 : 0;
+}
+
+static int load(const struct replay_args *a, struct dt_engine **ep)
+{
+	FILE *in = open_in(a->file);
+	struct dt_engine_opts o = a->opts;
+	struct dt_rec_reader *r;
+	struct dt_rec_header h;
+	int err;
+
+	if (!in)
+		return -1;
+	r = dt_rec_reader_new(in);
+	err = r ? dt_rec_read_header(r, &h) : -ENOMEM;
+	if (!err) {
+		if (h.page_size)
+			o.page_size = h.page_size;
+		/* engine: o.loss_stamped = h.flags & DT_REC_F_STAMPED, once it has the option */
+		*ep = dt_engine_new(&o);
+		err = *ep ? dt_rec_replay_header(&h, *ep) : -ENOMEM;
+	}
+	if (!err)
+		err = dt_rec_replay(r, *ep);
+	if (err == -ENOMEM)
+		fprintf(stderr, "erofs-diotrace replay: out of memory\n");
+	else if (err)
+		bad_input(a, r, &h);
+	else if (h.format == DT_REC_LEGACY && !a->quiet)
+		fprintf(stderr, "erofs-diotrace replay: %s: legacy text stream (no !format line), "
+			"not crash-checked\n", a->file);
+	dt_rec_reader_free(r);
+	close_in(in);
+	return err ? -1 : 0;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -118,18 +229,23 @@ int cmd_replay(int argc, char **argv)
 	r = parse_args(argc, argv, &a);
 	if (r)
 		return r > 0 ? 0 : 2;
-	e = dt_engine_new(&a.opts);
-	if (!e) {
-		fprintf(stderr, "erofs-diotrace replay: out of memory\n");
-		return 2;
-	}
-	if (load(&a, e)) {
+	if (a.export)
+		return export(&a);
+	e = NULL;
+	if (load(&a, &e)) {
 		dt_engine_free(e);
 		return 2;
 	}
 	dt_engine_finish(e);
-	if (!a.quiet)
+	if (!a.quiet) {
 		dt_report_text(e, stdout, a.verbose);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "erofs-diotrace replay: cannot write the report to stdout: %s\n",
+				strerror(errno ? errno : EIO));
+			dt_engine_free(e);
+			return 2;
+		}
+	}
 	r = a.json ? dt_report_json(e, a.json) : 0;
 	if (r) {
 		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n", a.json,

@@ -43,6 +43,9 @@ done <<'LIST'
 2 lost_extent.events
 2 iov_unknown.events
 1 done_over_total.events
+0 clean_dio.rec
+0 clean_dio.txtrec
+1 rfc_eio.txtrec
 LIST
 
 # without --assert: 0 once a report is written, whatever the verdict
@@ -128,4 +131,102 @@ bad_input "bad line named" "bad.events:2: unknown key 'rett'" "$W/bad.events"
 bad_input "missing file" "cannot open '$W/none.events'" "$W/none.events"
 bad_input "no file given" "give exactly one recorded stream FILE"
 bad_input "bad option value" "max-inflight wants" --max-inflight 0 "$D/clean_dio.events"
+# records: conversions are lossless; legacy streams are named as such
+"$T" replay --text "$D/clean_dio.rec" > "$W/c.txt" 2> "$W/err"
+if cmp -s "$W/c.txt" "$D/clean_dio.txtrec" && [ ! -s "$W/err" ]; then
+	t_pass "binary record exports to the committed text record"
+else
+	t_fail "binary record exports to the committed text record" "$(head -c 300 "$W/err")"
+fi
+"$T" replay --binary -o "$W/c.rec" "$D/clean_dio.txtrec" && "$T" replay --text -o "$W/c2.txt" "$W/c.rec"
+if cmp -s "$W/c.rec" "$D/clean_dio.rec" && cmp -s "$W/c2.txt" "$D/clean_dio.txtrec"; then
+	t_pass "text -> binary -> text gives the same bytes"
+else
+	t_fail "text -> binary -> text gives the same bytes" "cmp $W/c.rec $D/clean_dio.rec"
+fi
+"$T" replay -q "$D/clean_dio.events" 2> "$W/err"
+if [ -s "$W/err" ]; then
+	t_fail "-q: no legacy note" "$(head -c 300 "$W/err")"
+else
+	t_pass "-q: no legacy note"
+fi
+"$T" replay "$D/clean_dio.events" > /dev/null 2> "$W/err"
+if grep -q "legacy text stream (no !format line), not crash-checked" "$W/err"; then
+	t_pass "legacy stream named as not crash-checked"
+else
+	t_fail "legacy stream named as not crash-checked" "stderr: $(head -c 300 "$W/err")"
+fi
+
+# a record cut short replays INCONCLUSIVE, never PASS or FAIL
+cut_record() {	# NAME FILE BYTES
+	name=$1 file=$2 bytes=$3
+	head -c "$bytes" "$file" > "$W/cut"
+	"$T" replay --assert "$W/cut" > "$W/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "record truncated at byte" "$W/out"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "exit $rc: $(grep -i -m2 'verdict\|truncated' "$W/out")"
+	fi
+}
+cut_record "binary record cut mid-event" "$D/clean_dio.rec" 1000
+cut_record "binary record without its end marker" "$D/clean_dio.rec" 2824
+cut_record "text record cut after a whole line" "$D/clean_dio.txtrec" \
+	"$(grep -b '^req_end' "$D/clean_dio.txtrec" | cut -d: -f1)"
+# "ret=65536" cut to "ret=65": the cut line is not read as a smaller number
+off=$(grep -b -o 'ret=65536 flags=DIRECT fd=?$' "$D/clean_dio.txtrec" | cut -d: -f1)
+cut_record "text record cut mid-number" "$D/clean_dio.txtrec" $((off + 6))
+sed 's/^\(open .*comm=\)dd/\1de/' "$D/clean_dio.txtrec" > "$W/flip.txtrec"
+"$T" replay --assert "$W/flip.txtrec" > "$W/out" 2>&1
+if [ $? -eq 2 ] && grep -q "checksum mismatch" "$W/out"; then
+	t_pass "text record with a changed value: checksum mismatch"
+else
+	t_fail "text record with a changed value: checksum mismatch" "$(grep -m2 -i 'verdict' "$W/out")"
+fi
+printf '!lost 9223372036854775808\n!lost 9223372036854775808\n' | cat "$D/clean_dio.events" - > "$W/sat.events"
+"$T" replay --assert -q "$W/sat.events" 2> /dev/null
+rc=$?
+if [ "$rc" -eq 2 ]; then
+	t_pass "two !lost 2^63 saturate: INCONCLUSIVE"
+else
+	t_fail "two !lost 2^63 saturate: INCONCLUSIVE" "exit $rc"
+fi
+
+# exporting a cut record keeps the cut: a !truncated note, and INCONCLUSIVE again
+head -c 1000 "$D/clean_dio.rec" | "$T" replay --text - > "$W/cut.txtrec" 2> "$W/err"
+"$T" replay --assert "$W/cut.txtrec" > "$W/out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q '^!truncated byte 984: cut inside a record' "$W/cut.txtrec" &&
+   grep -q "record truncated at byte 984" "$W/out" && grep -q "record incomplete" "$W/err"; then
+	t_pass "export of a cut record carries the cut"
+else
+	t_fail "export of a cut record carries the cut" "exit $rc: $(grep -m1 '^!truncated' "$W/cut.txtrec")"
+fi
+
+# every write checked: a full output is exit 2 with one line saying so
+write_error() {	# NAME PATTERN ARGS... (stdout goes to /dev/full)
+	name=$1 pat=$2
+	shift 2
+	"$T" replay "$@" > /dev/full 2> "$W/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l < "$W/err")" -eq 1 ] && grep -q -- "$pat" "$W/err"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "exit $rc, stderr: $(head -c 300 "$W/err")"
+	fi
+}
+write_error "--text -o /dev/full" "cannot write the text form to /dev/full: No space left" \
+	--text -o /dev/full "$D/clean_dio.rec"
+write_error "--binary -o /dev/full" "cannot write the binary form to /dev/full" \
+	--binary -o /dev/full "$D/clean_dio.events"
+write_error "--text to a full stdout" "cannot write the text form to stdout: No space left" \
+	--text "$D/clean_dio.rec"
+write_error "report to a full stdout" "cannot write the report to stdout: No space left" \
+	"$D/clean_dio.rec"
+bad_input "-o without --text" "-o goes with --text or --binary" -o "$W/x" "$D/clean_dio.rec"
+bad_input "--text with report options" "only convert the record" --text --assert "$D/clean_dio.rec"
+printf '!format erofs-diotrace 1\nreq_start ts=1\nreq_end ts=2 rett=5\n' > "$W/bad.txtrec"
+bad_input "bad line of a text record named" "bad.txtrec:3: unknown key 'rett'" "$W/bad.txtrec"
+head -c 40 "$D/clean_dio.rec" | sed 's/DTREC/DTREX/' > "$W/bad.rec"
+bad_input "bad binary header named" "bad.rec: byte 0: not an erofs-diotrace record" "$W/bad.rec"
 t_done

@@ -170,7 +170,57 @@ static const struct {
 	{ "!unbound nosuchrole because", "need a role name" },
 	{ "!bound", "need a role name" },
 	{ "!frobnicate", "unknown directive" },
+	/* strict numbers: no wrap, no sign where none belongs, no trailing junk */
+	{ "req_start ts=18446744073709551616", "bad value" },
+	{ "req_start ts=0x10000000000000000", "bad value" },
+	{ "req_start ts=0x", "bad value" },
+	{ "req_start ts=", "bad value" },
+	{ "req_start ts=+5", "bad value" },
+	{ "req_start ts=5x", "bad value" },
+	{ "req_start ts=1K2", "bad value" },
+	{ "req_start ts=17179869184G", "bad value" },
+	{ "req_start ts=??", "bad value" },
+	{ "req_start pos=9223372036854775808", "bad value" },
+	{ "req_start pos=-9223372036854775809", "bad value" },
+	{ "req_start pos=--5", "bad value" },
+	{ "req_start pos=-?", "bad value" },
+	{ "req_start dev=1:", "bad value" },
+	{ "req_start dev=:1", "bad value" },
+	{ "req_start dev=1:1048576", "bad value" },
+	{ "req_start comm=a%4", "bad value" },
+	{ "req_start src=fentryx", "bad value" },
+	{ "req_start flags=DIRECT|", "bad value" },
+	{ "!lost 18446744073709551616", "needs a count" },
+	{ "!lost 5 6", "needs a count" },
+	{ "!lost ?", "needs a count" },
+	{ "!counters reads=1 bogus=2", "unknown word 'bogus=2'" },
+	{ "!counters reads=-1", "bad number" },
+	{ "!pc_outside dev=1:2 ino=3 erofs=2", "erofs= is 0 or 1" },
 };
+
+/* the extreme values that are valid read back exactly */
+static void numbers_at_the_limits(void **state)
+{
+	static const char text[] =
+		"req_end ts=18446744073709551615 pos=-9223372036854775808 len=0xffffffffffffffff "
+		"ret=9223372036854775807 isize=16G fd=4294967295 dev=4095:1048575 pid=0x10\n";
+	struct dt_event ev;
+	unsigned int line = 0;
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	assert_int_equal(dt_evtext_read(f, &ev, &line), 1);
+	if (ev.ts_ns != UINT64_MAX)
+		print_error("%s\n", dt_evtext_error());
+	assert_true(ev.ts_ns == UINT64_MAX);
+	assert_true(ev.req.pos == INT64_MIN);
+	assert_true(ev.req.len == UINT64_MAX);
+	assert_true(ev.req.ret == INT64_MAX);
+	assert_true(ev.req.isize == 16ull << 30);
+	assert_int_equal(ev.req.fd, UINT32_MAX);
+	assert_true(ev.dev == ((4095ull << 20) | 1048575));
+	assert_int_equal(ev.pid, 16);
+	fclose(f);
+}
 
 static void bad_line_is_named(void **state)
 {
@@ -304,6 +354,7 @@ int main(void)
 		cmocka_unit_test(round_trip_every_type),
 		cmocka_unit_test(round_trip_data_files),
 		cmocka_unit_test(bad_line_is_named),
+		cmocka_unit_test(numbers_at_the_limits),
 		cmocka_unit_test(directives_reach_engine),
 		cmocka_unit_test(writer_refuses_bad_events),
 		cmocka_unit_test(json_report_has_stable_keys),

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 "  -v                 print which program bound each probe role\n"
 "  --verbose          one report line per request\n"
 "  --json FILE        JSON report\n"
-"  --record FILE      write the event stream (for 'erofs-diotrace replay')\n"
+"  --record FILE      write the binary record (for 'erofs-diotrace replay')\n"
+"  --record-text FILE the record in text form instead\n"
 "  --assert           exit with the verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE\n"
 "  --expect-dio       a buffered EROFS read, or an O_DIRECT open refused with\n"
 "                     EINVAL, is a FAIL (default: reported only)\n"
@@ -105,7 +106,7 @@ static int check_kinds(const char *list)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
 
 int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -113,6 +114,7 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "record-text", required_argument, NULL, OPT_RECORD_TEXT },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
 		{ "expect-dio", no_argument, NULL, OPT_DIO },
 		{ "avoid", required_argument, NULL, OPT_AVOID },
@@ -130,7 +132,8 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 		case 'v': o->probes = true; break;
 		case OPT_VERBOSE: o->verbose = true; break;
 		case OPT_JSON: o->json = optarg; break;
-		case OPT_RECORD: o->record = optarg; break;
+		case OPT_RECORD: o->record = optarg; o->record_text = false; break;
+		case OPT_RECORD_TEXT: o->record = optarg; o->record_text = true; break;
 		case OPT_ASSERT: o->assert_ = true; break;
 		case OPT_DIO: o->expect_dio = true; break;
 		case OPT_AVOID:

@@ -14,6 +14,7 @@ struct run_opts {
 	bool assert_;
 	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
 	const char *json, *record, *mount, *out;
+	bool record_text;	/* --record-text: the record in text form */
 	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
 	pid_t pid;
 	unsigned long rb_size;

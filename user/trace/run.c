@@ -21,8 +21,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "engine.h"
-#include "evtext.h"
 #include "outfile.h"
+#include "record.h"
 #include "run_mounts.h"
 #include "tracee.h"
 #include "trace_helpers.h"
@@ -35,7 +35,8 @@ struct run_ctx {
 	struct dt_probe_bind binds[32];
 	struct dt_engine *e;
 	struct ring_buffer *rb;
-	FILE *rec;
+	struct dt_rec_writer *rec;
+	int rec_err;		/* first write error of the record: exit 2 */
 	FILE *out;		/* -o FILE, NULL: stderr */
 	uint64_t mount_dev;
 	struct dt_tracee t;
@@ -145,6 +146,45 @@ static bool open_on_erofs(struct run_ctx *ctx, struct dt_event *ev)
 	return true;
 }
 
+/* a write to the record failed: say so once; the run exits 2 */
+static void record_failed(struct run_ctx *ctx, int err)
+{
+	if (!err || ctx->rec_err)
+		return;
+	ctx->rec_err = err;
+	fprintf(stderr, "erofs-diotrace: --record %s: write failed: %s; the record is "
+		"incomplete\n", ctx->o.record, strerror(-err));
+}
+
+/* the record's header: page size and the probe table, before any event */
+static void record_begin(struct run_ctx *ctx)
+{
+	struct dt_rec_header h = {
+		.page_size = sysconf(_SC_PAGESIZE),
+		.flags = DT_REC_F_STAMPED,
+	};
+	unsigned int i;
+	int role;
+
+	if (!ctx->rec)
+		return;
+	for (i = 0; i < dt_probe_ngroups; i++) {
+		role = dt_probe_groups[i].role;
+		if (role < 0 || role >= DT_ROLE_MAX)
+			continue;
+		if (ctx->binds[i].winner >= 0) {
+			h.roles[role].state = DT_REC_ROLE_BOUND;
+			dt_probe_describe(&dt_probe_groups[i], &ctx->binds[i], h.roles[role].text,
+					  sizeof(h.roles[role].text));
+		} else {
+			h.roles[role].state = DT_REC_ROLE_UNBOUND;
+			snprintf(h.roles[role].text, sizeof(h.roles[role].text), "%s",
+				 ctx->binds[i].why);
+		}
+	}
+	record_failed(ctx, dt_rec_write_header(ctx->rec, &h));
+}
+
 static int on_event(void *vctx, void *data, size_t sz)
 {
 	struct run_ctx *ctx = vctx;
@@ -162,8 +202,8 @@ static int on_event(void *vctx, void *data, size_t sz)
 	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev))
 		return 0;
 	ctx->events++;
-	if (ctx->rec)
-		dt_evtext_write(ctx->rec, &ev);
+	if (ctx->rec && !ctx->rec_err)
+		record_failed(ctx, dt_rec_write_event(ctx->rec, &ev));
 	dt_engine_feed(ctx->e, &ev);
 	return 0;
 }
@@ -320,7 +360,7 @@ static uint64_t counter_sum(struct run_ctx *ctx, uint32_t idx)
 }
 
 /* evidence problems go to the engine (and to the record) before finishing */
-static void note_evidence(struct run_ctx *ctx)
+static int note_evidence(struct run_ctx *ctx)
 {
 	uint64_t lost = counter_sum(ctx, DT_CNT_RB_DROPPED) + ctx->bad_events;
 	uint64_t full = counter_sum(ctx, DT_CNT_MAP_FULL);
@@ -343,15 +383,15 @@ static void note_evidence(struct run_ctx *ctx)
 	for (i = 0; i < ctx->nr_notes; i++)
 		dt_engine_note_inconclusive(ctx->e, ctx->notes[i]);
 	if (!ctx->rec)
-		return;
+		return 0;
 	for (i = 0; i < ctx->nr_notes; i++)
-		fprintf(ctx->rec, "!inconclusive %s\n", ctx->notes[i]);
+		dt_rec_write_inconclusive(ctx->rec, ctx->notes[i]);
 	if (lost)
-		fprintf(ctx->rec, "!lost %llu\n", (unsigned long long)lost);
-	for (i = 0; i < dt_probe_ngroups; i++)
-		if (ctx->binds[i].winner < 0 && dt_probe_groups[i].role >= 0)
-			fprintf(ctx->rec, "!unbound %s %s\n",
-				dt_role_name(dt_probe_groups[i].role), ctx->binds[i].why);
+		dt_rec_write_lost(ctx->rec, lost);
+	dt_rec_write_end(ctx->rec);
+	record_failed(ctx, dt_rec_writer_close(ctx->rec));
+	ctx->rec = NULL;
+	return ctx->rec_err ? 2 : 0;
 }
 
 /* flush and close one output; a failure is named and makes the run exit 2 */
@@ -368,14 +408,9 @@ static int out_done(FILE *f, const char *opt, const char *name)
 static int finish_report(struct run_ctx *ctx)
 {
 	FILE *out = ctx->out ? ctx->out : stderr;
-	int rc = 0, err;
+	int rc = note_evidence(ctx), err;
 
-	note_evidence(ctx);
 	dt_engine_finish(ctx->e);
-	if (ctx->rec) {
-		rc |= out_done(ctx->rec, "--record", ctx->o.record);
-		ctx->rec = NULL;
-	}
 	dt_report_text(ctx->e, out, ctx->o.verbose);
 	ctx->out = NULL;
 	rc |= out_done(out, "-o", ctx->o.out);
@@ -399,8 +434,7 @@ static void cleanup(struct run_ctx *ctx)
 	dt_probe_detach(ctx->links);
 	diotrace_bpf__destroy(ctx->skel);
 	dt_tracee_free(&ctx->t);
-	if (ctx->rec)
-		fclose(ctx->rec);
+	dt_rec_writer_close(ctx->rec);	/* cut short: no end marker, replays INCONCLUSIVE */
 	if (ctx->out)
 		fclose(ctx->out);
 	dt_engine_free(ctx->e);
@@ -444,7 +478,8 @@ static int setup(struct run_ctx *ctx)
 			err == -EMEDIUMTYPE ? "not on an EROFS mount; give an EROFS mount point" : strerror(-err));
 		return -1;
 	}
-	if (ctx->o.record && !(ctx->rec = fopen(ctx->o.record, "w"))) {
+	if (ctx->o.record && !(ctx->rec = dt_rec_writer_create(ctx->o.record,
+			ctx->o.record_text ? DT_REC_TEXT : DT_REC_BINARY))) {
 		fprintf(stderr, "erofs-diotrace: --record %s: %s\n", ctx->o.record, strerror(errno));
 		return -1;
 	}
@@ -452,8 +487,6 @@ static int setup(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: -o %s: %s\n", ctx->o.out, strerror(errno));
 		return -1;
 	}
-	if (ctx->rec)
-		fprintf(ctx->rec, "# erofs-diotrace run record, event format v%d\n", DT_EVENT_VERSION);
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
@@ -465,6 +498,7 @@ static int setup(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: probes:\n");
 	if (report_bindings(ctx))
 		return -1;
+	record_begin(ctx);
 	dt_backing_scan(ctx->mount_dev, add_backing, ctx);
 	budget = 4096;
 	if ((ctx->t.child > 0 && track_pid(ctx, ctx->t.child)) ||
