@@ -239,12 +239,6 @@ int cmd_replay(int argc, char **argv)
 	dt_engine_finish(e);
 	if (!a.quiet) {
 		dt_report_text(e, stdout, a.verbose);
-		if (fflush(stdout) || ferror(stdout)) {
-			fprintf(stderr, "erofs-diotrace replay: cannot write the report to stdout: %s\n",
-				strerror(errno ? errno : EIO));
-			dt_engine_free(e);
-			return 2;
-		}
 	}
 	r = a.json ? dt_report_json(e, a.json) : 0;
 	if (r) {

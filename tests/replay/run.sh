@@ -221,7 +221,7 @@ write_error "--binary -o /dev/full" "cannot write the binary form to /dev/full" 
 	--binary -o /dev/full "$D/clean_dio.events"
 write_error "--text to a full stdout" "cannot write the text form to stdout: No space left" \
 	--text "$D/clean_dio.rec"
-write_error "report to a full stdout" "cannot write the report to stdout: No space left" \
+write_error "report to a full stdout" "write to stdout failed (No space left" \
 	"$D/clean_dio.rec"
 bad_input "-o without --text" "-o goes with --text or --binary" -o "$W/x" "$D/clean_dio.rec"
 bad_input "--text with report options" "only convert the record" --text --assert "$D/clean_dio.rec"
