@@ -2,8 +2,8 @@
 # The correlation engine (plain C, no libbpf), the report, recorded streams,
 # `erofs-diotrace replay`, and their tests.
 DT_ENGINE_CORE := user/common/escape.c \
-		  $(addprefix user/engine/,engine.c ledger.c verdict.c names.c evtext.c) \
-		  $(addprefix user/report/,report.c report_json.c)
+		  $(addprefix user/engine/,engine.c hash.c ledger.c verdict.c evidence.c access.c names.c evtext.c) \
+		  $(addprefix user/report/,report.c report_json.c stream.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
 

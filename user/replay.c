@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "engine.h"
 #include "evtext.h"
+#include "report.h"
 
 static void usage(FILE *out)
 {
@@ -21,6 +22,7 @@ static void usage(FILE *out)
 		"  -d, --expect-dio       a buffered EROFS read, or an O_DIRECT open refused\n"
 		"                         with EINVAL, is a FAIL (default: reported only)\n"
 		"  -m, --max-inflight N   bound of the in-flight read table (default 1024)\n"
+		"      --max-details N    reads that did not PASS kept with details (default 1000)\n"
 		"  -q, --quiet            no text report\n"
 		"Without --assert the exit status is 0 once a report is written.\n"
 		"Bad usage or an unreadable stream: a one-line error and exit 2.\n");
@@ -41,6 +43,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		{ "expect-dio", no_argument, NULL, 'd' },
 		{ "max-inflight", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "max-details", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -49,7 +52,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:vadm:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:vadm:qhD:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': a->json = optarg; break;
 		case 'v': a->verbose = true; break;
@@ -65,6 +68,15 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 				return -1;
 			}
 			a->opts.max_inflight = n;
+			break;
+		case 'D':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 1 << 20) {
+				fprintf(stderr, "erofs-diotrace replay: --max-details wants 1..1048576, "
+					"got '%s'\n", optarg);
+				return -1;
+			}
+			a->opts.max_details = n;
 			break;
 		default:
 			fprintf(stderr, "erofs-diotrace replay: see 'erofs-diotrace replay --help'\n");
@@ -105,29 +117,41 @@ static int load(const struct replay_args *a, struct dt_engine *e)
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
+	struct dt_report_opts ro;
+	struct dt_report *rep;
 	struct dt_engine *e;
 	enum dt_verdict v;
+	const char *what;
 	int r;
 
 	r = parse_args(argc, argv, &a);
 	if (r)
 		return r > 0 ? 0 : 2;
+	ro = (struct dt_report_opts){ .text = a.quiet ? NULL : stdout, .verbose = a.verbose,
+				      .json = a.json };
+	rep = dt_report_new(&ro);
+	if (!rep) {
+		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n",
+			a.json ? a.json : "-", strerror(errno));
+		return 2;
+	}
+	dt_report_attach(rep, &a.opts);
 	e = dt_engine_new(&a.opts);
 	if (!e) {
 		fprintf(stderr, "erofs-diotrace replay: out of memory\n");
+		dt_report_free(rep);
 		return 2;
 	}
 	if (load(&a, e)) {
 		dt_engine_free(e);
+		dt_report_free(rep);
 		return 2;
 	}
 	dt_engine_finish(e);
-	if (!a.quiet)
-		dt_report_text(e, stdout, a.verbose);
-	r = a.json ? dt_report_json(e, a.json) : 0;
+	r = dt_report_end(rep, e, &what);
+	dt_report_free(rep);
 	if (r) {
-		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n", a.json,
-			strerror(-r));
+		fprintf(stderr, "erofs-diotrace replay: cannot write %s: %s\n", what, strerror(-r));
 		dt_engine_free(e);
 		return 2;
 	}

@@ -30,6 +30,21 @@ static const char * const checks[DT_CHK_MAX][2] = {
 	[DT_CHK_DIRECT]	 = { "direct",		"the read was direct (--expect-dio)" },
 };
 
+static const char * const gaps[DT_GAP_MAX] = {
+	[DT_GAP_NONE]		= "none",
+	[DT_GAP_LOST]		= "lost",
+	[DT_GAP_UNBOUND]	= "unbound",
+	[DT_GAP_SILENT]		= "silent",
+	[DT_GAP_TRUNCATED]	= "truncated",
+	[DT_GAP_SIGNAL]		= "signal",
+	[DT_GAP_MAP_FULL]	= "map_full",
+	[DT_GAP_EVICTED]	= "evicted",
+	[DT_GAP_UNTRACKED]	= "untracked",
+	[DT_GAP_PIDS_FULL]	= "pids_full",
+	[DT_GAP_UNFINISHED]	= "unfinished",
+	[DT_GAP_OTHER]		= "other",
+};
+
 static const char * const statuses[] = { "n/a", "PASS", "FAIL", "INCONCLUSIVE" };
 
 static const char * const events[DT_EV_MAX] = {
@@ -81,6 +96,11 @@ int dt_role_parse(const char *name)
 		if (!strcmp(name, roles[r]))
 			return r;
 	return -1;
+}
+
+const char *dt_gap_name(enum dt_gap g)
+{
+	return (unsigned int)g < DT_GAP_MAX ? gaps[g] : "?";
 }
 
 const char *dt_check_name(enum dt_check c)

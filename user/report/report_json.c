@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The JSON report (json-c): the same content as the text report, sizes in
- * bytes, stable keys.  "version" is the report schema version; bump it when
- * a key changes meaning or goes away.
+ * The JSON report (json-c per object): the same content as the text report,
+ * sizes in bytes, stable keys.  "version" is the report schema version; bump
+ * it when a key changes meaning or goes away.  Written as a stream: the head,
+ * one object per read as it closes, then verdict, summary, roles, evidence,
+ * findings and files.  Strings from the kernel (comm, paths) are made valid
+ * UTF-8 first.
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <string.h>
 #include "commands.h"
-#include "engine_int.h"
+#include "escape.h"
+#include "ledger.h"
+#include "report.h"
 
 #define DT_JSON_VERSION	1
 
@@ -21,7 +26,9 @@ static jo *u64(uint64_t v)
 
 static jo *str(const char *s, size_t max)
 {
-	return json_object_new_string_len(s, strnlen(s, max));
+	char buf[DT_PATH_MAX * 3 + 1];
+
+	return json_object_new_string(dt_esc_utf8(buf, sizeof(buf), s, max));
 }
 
 static jo *dev(uint64_t d)
@@ -38,7 +45,8 @@ static jo *errno_or_null(int64_t ret)
 
 	if (ret >= 0)
 		return NULL;
-	return s ? json_object_new_string(s) : json_object_new_int64(-ret);
+	/* -ret without overflow: INT64_MIN has no positive twin */
+	return s ? json_object_new_string(s) : json_object_new_uint64(0 - (uint64_t)ret);
 }
 
 #define ADD(o, k, v)	json_object_object_add((o), (k), (v))
@@ -110,7 +118,7 @@ static jo *backing(const struct dt_bk_rec *b)
 	return o;
 }
 
-static jo *request(const struct dt_rq *rq)
+static jo *request(const struct dt_engine *e, const struct dt_rq *rq)
 {
 	jo *o = json_object_new_object(), *a, *c;
 	unsigned int i;
@@ -142,7 +150,9 @@ static jo *request(const struct dt_rq *rq)
 			continue;
 		c = json_object_new_object();
 		ADD(c, "status", json_object_new_string(dt_status_name(rq->chk[i].st)));
-		ADD(c, "why", json_object_new_string(rq->chk[i].why));
+		ADD(c, "why", json_object_new_string(dt_engine_why(e, rq, i)));
+		if (rq->chk[i].gap)
+			ADD(c, "gap", json_object_new_string(dt_gap_name(rq->chk[i].gap)));
 		ADD(a, dt_check_name(i), c);
 	}
 	ADD(o, "checks", a);
@@ -179,37 +189,72 @@ static jo *roles(const struct dt_engine *e)
 	int r;
 
 	for (r = 0; r < DT_ROLE_MAX; r++) {
+		bool bound = dt_engine_role_bound(e, r);
+		const char *how = dt_engine_role_how(e, r);
+
 		o = json_object_new_object();
 		ADD(o, "name", json_object_new_string(dt_role_name(r)));
-		ADD(o, "bound", json_object_new_boolean(dt_role_bound(e, r)));
-		ADD(o, "why", dt_role_bound(e, r) ? NULL : json_object_new_string(e->roles[r].why));
-		ADD(o, "program", *e->roles[r].how ? json_object_new_string(e->roles[r].how) : NULL);
-		ADD(o, "events", u64(e->st.role_events[r]));
+		ADD(o, "bound", json_object_new_boolean(bound));
+		ADD(o, "silent", json_object_new_boolean(dt_engine_role_silent(e, r)));
+		ADD(o, "why", bound ? NULL : json_object_new_string(dt_engine_role_why(e, r)));
+		ADD(o, "program", *how ? json_object_new_string(how) : NULL);
+		ADD(o, "events", u64(dt_engine_stats(e)->role_events[r]));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
+static jo *counters(const struct dt_engine *e)
+{
+	static const char * const names[DT_CNT_MAX] = {
+		[DT_CNT_EMITTED] = "emitted", [DT_CNT_RB_DROPPED] = "ringbuf_dropped",
+		[DT_CNT_READS] = "reads_issued", [DT_CNT_MAP_FULL] = "map_full",
+		[DT_CNT_EVICTED] = "evicted", [DT_CNT_PIDS_FULL] = "pids_full",
+	};
+	uint64_t cnt[DT_CNT_MAX];
+	jo *o;
+	int i;
+
+	if (!dt_engine_counters(e, cnt))
+		return NULL;
+	o = json_object_new_object();
+	for (i = 0; i < DT_CNT_MAX; i++)
+		ADD(o, names[i], json_object_new_uint64(cnt[i]));
+	return o;
+}
+
 static jo *evidence(const struct dt_engine *e)
 {
-	const struct dt_stats *st = &e->st;
-	jo *o = json_object_new_object(), *orph = json_object_new_object(), *n;
+	const struct dt_stats *st = dt_engine_stats(e);
+	jo *o = json_object_new_object(), *orph = json_object_new_object(), *n, *x;
+	enum dt_gap g;
+	const char *s;
 	size_t i;
 	int t;
 
 	ADD(o, "events", u64(st->events));
+	ADD(o, "skipped", u64(st->skipped));
 	ADD(o, "lost", u64(st->lost));
+	ADD(o, "loss_stamped", json_object_new_boolean(dt_engine_get_opts(e)->loss_stamped));
+	ADD(o, "reads_touched_by_loss", u64(st->touched));
+	ADD(o, "reads_end_lost", u64(st->superseded));
 	ADD(o, "untracked_reads", u64(st->untracked));
-	ADD(o, "max_inflight", u64(e->opts.max_inflight));
+	ADD(o, "max_inflight", u64(dt_engine_get_opts(e)->max_inflight));
+	ADD(o, "details_dropped", u64(st->details_dropped));
 	ADD(o, "out_of_order", u64(st->reordered));
 	ADD(o, "malformed", u64(st->bad_events));
+	ADD(o, "counters", counters(e));
 	for (t = 1; t < DT_EV_MAX; t++)
 		if (st->orphans[t])
 			ADD(orph, dt_event_name(t), u64(st->orphans[t]));
 	ADD(o, "outside_reads", orph);
 	n = json_object_new_array();
-	for (i = 0; i < e->nr_notes; i++)
-		json_object_array_add(n, json_object_new_string(e->notes[i]));
+	for (i = 0; (s = dt_engine_note(e, i, &g)); i++) {
+		x = json_object_new_object();
+		ADD(x, "gap", json_object_new_string(dt_gap_name(g)));
+		ADD(x, "why", json_object_new_string(s));
+		json_object_array_add(n, x);
+	}
 	ADD(o, "notes", n);
 	return o;
 }
@@ -219,8 +264,8 @@ static jo *findings(const struct dt_engine *e)
 	jo *a = json_object_new_array(), *o;
 	size_t i;
 
-	for (i = 0; i < e->nr_opens; i++) {
-		const struct dt_open_rec *op = &e->opens[i];
+	for (i = 0; i < dt_engine_nr_opens(e); i++) {
+		const struct dt_open_rec *op = dt_engine_open(e, i);
 
 		o = json_object_new_object();
 		ADD(o, "kind", json_object_new_string("no_direct_io"));
@@ -239,7 +284,7 @@ static jo *findings(const struct dt_engine *e)
 
 static jo *summary(const struct dt_engine *e)
 {
-	const struct dt_stats *st = &e->st;
+	const struct dt_stats *st = dt_engine_stats(e);
 	jo *o = json_object_new_object(), *d = json_object_new_object();
 
 	ADD(o, "reads", u64(st->requests));
@@ -253,59 +298,50 @@ static jo *summary(const struct dt_engine *e)
 	ADD(d, "bytes_returned", u64(st->buf_bytes_returned));
 	ADD(d, "erofs_pc_bytes", u64(st->buf_erofs_pc));
 	ADD(d, "backing_pc_bytes", u64(st->buf_backing_pc));
-	ADD(d, "measured", json_object_new_boolean(dt_role_bound(e, DT_ROLE_PC_ADD)));
+	ADD(d, "measured", json_object_new_boolean(dt_engine_role_bound(e, DT_ROLE_PC_ADD)));
 	ADD(o, "double_caching", d);
 	return o;
 }
 
-static jo *report(const struct dt_engine *e)
-{
-	jo *o = json_object_new_object(), *a;
-	size_t i;
+#define PLAIN	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-	ADD(o, "version", json_object_new_int(DT_JSON_VERSION));
-	ADD(o, "tool", json_object_new_string("erofs-diotrace " DT_VERSION));
-	ADD(o, "event_version", json_object_new_int(DT_EVENT_VERSION));
-	ADD(o, "verdict", json_object_new_string(dt_verdict_name(dt_engine_verdict(e))));
-	a = json_object_new_array();
-	for (i = 0; i < e->nr_reasons; i++)
-		json_object_array_add(a, json_object_new_string(e->reasons[i]));
-	ADD(o, "reasons", a);
-	ADD(o, "expect_dio", json_object_new_boolean(e->opts.expect_dio));
-	ADD(o, "summary", summary(e));
-	ADD(o, "roles", roles(e));
-	ADD(o, "evidence", evidence(e));
-	ADD(o, "findings", findings(e));
-	a = json_object_new_array();
-	for (i = 0; i < e->nr_files; i++)
-		json_object_array_add(a, file(&e->files[i]));
-	ADD(o, "files", a);
-	a = json_object_new_array();
-	for (i = 0; i < e->nr_closed; i++)
-		json_object_array_add(a, request(e->closed[i]));
-	ADD(o, "reads", a);
-	return o;
+/* write o (and drop it); -1 on a write error */
+static int put(FILE *f, const char *fmt, jo *o)
+{
+	int r = fprintf(f, fmt, o ? json_object_to_json_string_ext(o, PLAIN) : "null");
+
+	json_object_put(o);
+	return r < 0 ? -1 : 0;
 }
 
-/* path "-" writes to stdout; 0 or -errno */
-int dt_report_json(const struct dt_engine *e, const char *path)
+int dt_report_json_head(const struct dt_engine_opts *o, FILE *f)
 {
-	jo *o = report(e);
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	int err = 0;
+	return fprintf(f, "{\n\"version\":%d,\n\"tool\":\"erofs-diotrace %s\",\n"
+		       "\"event_version\":%d,\n\"expect_dio\":%s,\n\"reads\":[\n",
+		       DT_JSON_VERSION, DT_VERSION, DT_EVENT_VERSION,
+		       o->expect_dio ? "true" : "false") < 0 ? -1 : 0;
+}
 
-	if (!f) {
-		err = -errno;
-	} else {
-		if (fprintf(f, "%s\n", s) < 0)
-			err = -EIO;
-		if (f != stdout && fclose(f))
-			err = err ? err : -errno;
-		else if (f == stdout)
-			fflush(stdout);
-	}
-	json_object_put(o);
-	return err;
+int dt_report_json_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *f, bool first)
+{
+	return put(f, first ? "%s" : ",\n%s", request(e, rq));
+}
+
+int dt_report_json_tail(const struct dt_engine *e, FILE *f)
+{
+	jo *a = json_object_new_array();
+	const char *s;
+	size_t i, n = dt_engine_nr_files(e);
+
+	for (i = 0; (s = dt_engine_reason(e, i)); i++)
+		json_object_array_add(a, json_object_new_string(s));
+	if (fprintf(f, "\n],\n\"verdict\":\"%s\"", dt_verdict_name(dt_engine_verdict(e))) < 0 ||
+	    put(f, ",\n\"reasons\":%s", a) || put(f, ",\n\"summary\":%s", summary(e)) ||
+	    put(f, ",\n\"roles\":%s", roles(e)) || put(f, ",\n\"evidence\":%s", evidence(e)) ||
+	    put(f, ",\n\"findings\":%s", findings(e)) || fprintf(f, ",\n\"files\":[\n") < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (put(f, i ? ",\n%s" : "%s", file(dt_engine_file(e, i))))
+			return -1;
+	return fprintf(f, "\n]\n}\n") < 0 ? -1 : 0;
 }
