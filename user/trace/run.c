@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "evtext.h"
 #include "run_mounts.h"
+#include "report.h"
 #include "trace_helpers.h"
 #include "diotrace.skel.h"
 
@@ -36,6 +37,7 @@ struct run_opts {
 	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
 	pid_t pid;
 	unsigned long rb_size;
+	unsigned int max_details;	/* --max-details: 0 = the engine's default */
 	char **cmd;
 };
 
@@ -45,6 +47,8 @@ struct run_ctx {
 	struct dt_probe_links *links;
 	struct dt_probe_bind binds[32];
 	struct dt_engine *e;
+	struct dt_report *rep;		/* streams reads as they close */
+	FILE *out;			/* the text report (-o or stderr) */
 	struct ring_buffer *rb;
 	FILE *rec;
 	uint64_t mount_dev;
@@ -80,6 +84,7 @@ static void usage(FILE *f)
 "file-backed EROFS file.  The report goes to stderr (or -o FILE).\n\n"
 "  -v                 print which program bound each probe role\n"
 "  --verbose          one report line per request\n"
+"  --max-details N    reads that did not PASS kept with details (default 1000)\n"
 "  --json FILE        JSON report\n"
 "  --record FILE      write the event stream (for 'erofs-diotrace replay')\n"
 "  --assert           exit with the verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE\n"
@@ -124,12 +129,13 @@ static int check_kinds(const char *list)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID, OPT_DETAILS };
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option lo[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "max-details", required_argument, NULL, OPT_DETAILS },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
@@ -148,6 +154,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'v': o->probes = true; break;
 		case OPT_VERBOSE: o->verbose = true; break;
+		case OPT_DETAILS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || *optarg == '-' || n < 1 || n > 1 << 20) {
+				fprintf(stderr, "erofs-diotrace: --max-details wants 1..1048576, got '%s'\n", optarg);
+				exit(2);
+			}
+			o->max_details = n;
+			break;
+		}
 		case OPT_JSON: o->json = optarg; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_ASSERT: o->assert_ = true; break;
@@ -491,20 +508,21 @@ static void note_evidence(struct run_ctx *ctx)
 
 static int finish_report(struct run_ctx *ctx)
 {
-	FILE *out = stderr;
 	int rc = 0;
+
+	const char *what;
+	int err;
 
 	note_evidence(ctx);
 	dt_engine_finish(ctx->e);
-	if (ctx->o.out && !(out = fopen(ctx->o.out, "w"))) {
-		fprintf(stderr, "erofs-diotrace: -o %s: %s; report on stderr\n", ctx->o.out, strerror(errno));
-		out = stderr;
+	err = dt_report_end(ctx->rep, ctx->e, &what);
+	if (ctx->out != stderr && fclose(ctx->out) && !err) {
+		err = -errno;
+		what = ctx->o.out;
 	}
-	dt_report_text(ctx->e, out, ctx->o.verbose);
-	if (out != stderr)
-		fclose(out);
-	if (ctx->o.json && dt_report_json(ctx->e, ctx->o.json)) {
-		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report\n", ctx->o.json);
+	ctx->out = NULL;
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: cannot write %s: %s\n", what, strerror(-err));
 		rc = 2;
 	}
 	if (ctx->o.assert_)
@@ -529,6 +547,9 @@ static void cleanup(struct run_ctx *ctx)
 	if (ctx->rec)
 		fclose(ctx->rec);
 	dt_engine_free(ctx->e);
+	dt_report_free(ctx->rep);
+	if (ctx->out && ctx->out != stderr)
+		fclose(ctx->out);
 }
 
 static void install_signals(void)
@@ -546,7 +567,10 @@ static int setup(struct run_ctx *ctx)
 	struct dt_engine_opts eo = {
 		.page_size = sysconf(_SC_PAGESIZE),
 		.expect_dio = ctx->o.expect_dio,
+		.loss_stamped = true,	/* every event carries the ring's drop count */
+		.max_details = ctx->o.max_details,
 	};
+	struct dt_report_opts ro = { .verbose = ctx->o.verbose, .json = ctx->o.json };
 	unsigned int budget;
 	int err;
 
@@ -561,6 +585,18 @@ static int setup(struct run_ctx *ctx)
 	}
 	if (ctx->rec)
 		fprintf(ctx->rec, "# erofs-diotrace run record, event format v%d\n", DT_EVENT_VERSION);
+	ctx->out = ctx->o.out ? fopen(ctx->o.out, "w") : stderr;
+	if (!ctx->out) {
+		fprintf(stderr, "erofs-diotrace: -o %s: %s\n", ctx->o.out, strerror(errno));
+		return -1;
+	}
+	ro.text = ctx->out;
+	ctx->rep = dt_report_new(&ro);
+	if (!ctx->rep) {
+		fprintf(stderr, "erofs-diotrace: --json %s: %s\n", ctx->o.json, strerror(errno));
+		return -1;
+	}
+	dt_report_attach(ctx->rep, &eo);
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
