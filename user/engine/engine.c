@@ -706,7 +706,7 @@ static int drain(struct dt_engine *e, bool all)
 		struct dt_heap_ent *x = from_heap ? &e->heap[0] : f;
 		int err;
 
-		if (!all && x->ts + e->opts.reorder_ns >= e->max_ts &&
+		if (!all && add_sat(x->ts, e->opts.reorder_ns) >= e->max_ts &&
 		    e->fifo_n + e->nr_heap <= e->opts.reorder_max)
 			break;
 		err = process(e, &x->ev);

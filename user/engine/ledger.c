@@ -604,6 +604,7 @@ static void type_gaps(struct dt_rq *rq)
 static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 {
 	unsigned int bk = R(DT_ROLE_EXTENT) | R(DT_ROLE_BACKING_SUBMIT);
+	unsigned int dio = rq->dio_seen ? 0 : R(DT_ROLE_DIO);
 	bool refused, positive, complete;
 	struct piece small[8], *pc = NULL;
 	size_t np = 0;
@@ -636,10 +637,11 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 	if (rq->direct && !refused) {
 		chk_done(rq, &positive, &complete);
 		evidence(e, rq, DT_CHK_DONE, R(DT_ROLE_DIO) | (complete ? bk : 0), complete, positive);
+		/* what the DIO did is only known if its path was traced */
 		chk_ledger(rq);
-		evidence(e, rq, DT_CHK_LEDGER, bk, true, false);
+		evidence(e, rq, DT_CHK_LEDGER, bk | dio, true, false);
 		chk_cover(rq);
-		evidence(e, rq, DT_CHK_COVER, bk, true, false);
+		evidence(e, rq, DT_CHK_COVER, bk | dio, true, false);
 		chk_nocache(rq);
 		evidence(e, rq, DT_CHK_NOCACHE, R(DT_ROLE_PC_ADD), true, true);
 		chk_async(rq);
