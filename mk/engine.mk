@@ -38,3 +38,8 @@ $(O)/tests/unit/jsonq: tests/replay/jsonq.c
 
 TEST_SUITES += test-unit test-replay
 .PHONY: unit-tests test-unit test-replay
+
+# synthetic feed for the engine's figures (events/s; RSS via /usr/bin/time -v,
+# instructions per event via callgrind): not a test
+engine-bench: $(O)/tests/unit/engine_bench
+.PHONY: engine-bench

@@ -129,22 +129,19 @@ struct dt_file *dt_file_get(struct dt_engine *e, uint64_t dev, uint64_t ino, boo
 	return f;
 }
 
-static enum dt_role role_of(unsigned int type)
-{
-	switch (type) {
-	case DT_EV_REQ_START:
-	case DT_EV_REQ_END:		return DT_ROLE_REQ;
-	case DT_EV_DIO_START:
-	case DT_EV_DIO_END:		return DT_ROLE_DIO;
-	case DT_EV_EXTENT:		return DT_ROLE_EXTENT;
-	case DT_EV_BACKING_SUBMIT:
-	case DT_EV_BACKING_RET:		return DT_ROLE_BACKING_SUBMIT;
-	case DT_EV_BACKING_DONE:	return DT_ROLE_BACKING_DONE;
-	case DT_EV_PC_ADD:		return DT_ROLE_PC_ADD;
-	case DT_EV_PC_DEL:		return DT_ROLE_PC_DEL;
-	default:			return DT_ROLE_OPEN;
-	}
-}
+static const unsigned char role_of[DT_EV_MAX] = {
+	[DT_EV_REQ_START]	= DT_ROLE_REQ,
+	[DT_EV_REQ_END]		= DT_ROLE_REQ,
+	[DT_EV_DIO_START]	= DT_ROLE_DIO,
+	[DT_EV_DIO_END]		= DT_ROLE_DIO,
+	[DT_EV_EXTENT]		= DT_ROLE_EXTENT,
+	[DT_EV_BACKING_SUBMIT]	= DT_ROLE_BACKING_SUBMIT,
+	[DT_EV_BACKING_RET]	= DT_ROLE_BACKING_SUBMIT,
+	[DT_EV_BACKING_DONE]	= DT_ROLE_BACKING_DONE,
+	[DT_EV_PC_ADD]		= DT_ROLE_PC_ADD,
+	[DT_EV_PC_DEL]		= DT_ROLE_PC_DEL,
+	[DT_EV_OPEN]		= DT_ROLE_OPEN,
+};
 
 /* ---- the in-flight table ---- */
 
@@ -179,7 +176,7 @@ static void unlink_tid(struct dt_engine *e, struct dt_rq *rq)
 		if (rq->tid_prev)
 			h->p = rq->tid_prev;
 		else
-			dt_hash_del(&e->by_tid, rq->tid, 0);
+			dt_hash_del_ent(&e->by_tid, h);
 		return;
 	}
 	for (pp = &((struct dt_rq *)h->p)->tid_prev; *pp; pp = &(*pp)->tid_prev)
@@ -191,13 +188,8 @@ static void unlink_tid(struct dt_engine *e, struct dt_rq *rq)
 
 static void unlink_cookie(struct dt_engine *e, struct dt_rq *rq)
 {
-	struct dt_hent *h;
-
-	if (!rq->cookie)
-		return;
-	h = dt_hash_get(&e->by_cookie, rq->cookie, 0);
-	if (h && h->p == rq)
-		dt_hash_del(&e->by_cookie, rq->cookie, 0);
+	if (rq->cookie)
+		dt_hash_del_if(&e->by_cookie, rq->cookie, 0, rq);
 }
 
 /* take rq out of every in-flight index and close it */
@@ -212,12 +204,9 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 		rq->closed_by = why;
 	unlink_cookie(e, rq);
 	unlink_tid(e, rq);
-	for (i = 0; i < rq->nr_bk; i++) {
-		struct dt_hent *h = dt_hash_get(&e->by_bk, rq->bk[i].rq, 0);
-
-		if (h && h->p == rq)
-			dt_hash_del(&e->by_bk, rq->bk[i].rq, 0);
-	}
+	for (i = 0; i < rq->nr_bk; i++)	/* a completion removes its own entry */
+		if (!rq->bk[i].done_seen)
+			dt_hash_del_if(&e->by_bk, rq->bk[i].rq, 0, rq);
 	if (rq->lru_prev)
 		rq->lru_prev->lru_next = rq->lru_next;
 	else
@@ -268,7 +257,9 @@ static struct dt_rq *rq_alloc(struct dt_engine *e)
 	bk = rq->bk;
 	cap_ext = rq->cap_ext;
 	cap_bk = rq->cap_bk;
-	memset(rq, 0, sizeof(*rq));
+	/* the reasons (chk[].why) are written only when formatted */
+	memset(rq, 0, offsetof(struct dt_rq, chk));
+	memset(&rq->verdict, 0, sizeof(*rq) - offsetof(struct dt_rq, verdict));
 	rq->ext = ext;
 	rq->bk = bk;
 	rq->cap_ext = cap_ext;
@@ -484,7 +475,7 @@ static void on_bk_done(struct dt_engine *e, const struct dt_event *ev, bool *cla
 	b->done_tid = ev->tid;
 	if (rq->ended || (rq->dio_ended && !b->after_dio))
 		b->late = true;
-	dt_hash_del(&e->by_bk, ev->bk.rq, 0);	/* the address may be reused */
+	dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);	/* the address may be reused */
 	maybe_close(e, rq);
 }
 
@@ -739,7 +730,7 @@ int dt_engine_feed(struct dt_engine *e, const struct dt_event *ev)
 		inc_sat(&e->st.bad_events);
 		return -EINVAL;
 	}
-	inc_sat(&e->st.role_events[role_of(ev->type)]);
+	inc_sat(&e->st.role_events[role_of[ev->type]]);
 	seq = e->seq++;
 	if (ev->ts_ns < e->max_ts) {
 		inc_sat(&e->st.reordered);

@@ -77,13 +77,10 @@ int dt_hash_put(struct dt_hash *h, uint64_t a, uint64_t b, void *p, uint32_t aux
 	return 0;
 }
 
-bool dt_hash_del(struct dt_hash *h, uint64_t a, uint64_t b)
+void dt_hash_del_ent(struct dt_hash *h, struct dt_hent *e)
 {
-	struct dt_hent *e = dt_hash_get(h, a, b);
 	size_t i, j, k;
 
-	if (!e)
-		return false;
 	i = e - h->t;
 	h->t[i].p = NULL;
 	h->n--;
@@ -96,5 +93,24 @@ bool dt_hash_del(struct dt_hash *h, uint64_t a, uint64_t b)
 			i = j;
 		}
 	}
+}
+
+bool dt_hash_del(struct dt_hash *h, uint64_t a, uint64_t b)
+{
+	struct dt_hent *e = dt_hash_get(h, a, b);
+
+	if (!e)
+		return false;
+	dt_hash_del_ent(h, e);
+	return true;
+}
+
+bool dt_hash_del_if(struct dt_hash *h, uint64_t a, uint64_t b, const void *p)
+{
+	struct dt_hent *e = dt_hash_get(h, a, b);
+
+	if (!e || e->p != p)
+		return false;
+	dt_hash_del_ent(h, e);
 	return true;
 }

@@ -31,5 +31,9 @@ struct dt_hent *dt_hash_get(const struct dt_hash *h, uint64_t a, uint64_t b);
 int dt_hash_put(struct dt_hash *h, uint64_t a, uint64_t b, void *p, uint32_t aux);
 /* remove key (a, b) if it is there; true if it was */
 bool dt_hash_del(struct dt_hash *h, uint64_t a, uint64_t b);
+/* remove key (a, b) only if its value is p; true if it was removed */
+bool dt_hash_del_if(struct dt_hash *h, uint64_t a, uint64_t b, const void *p);
+/* remove the entry x (from dt_hash_get) */
+void dt_hash_del_ent(struct dt_hash *h, struct dt_hent *x);
 
 #endif

@@ -40,14 +40,16 @@ struct sweep {
 
 static bool fmt_why;		/* format the reasons in this evaluation */
 static bool assume_loss;	/* evaluate as if events had been lost (unstamped) */
+static unsigned int bad_roles;	/* unbound or silent roles, this evaluation */
 
-static void set(struct dt_check_result *c, enum dt_status st, const char *fmt, ...)
+/* the status, and the reason only if it is to be formatted (no varargs call otherwise) */
+#define set(c, status, ...)	((c)->st = (status), \
+				 fmt_why ? set_why((c), __VA_ARGS__) : (void)0)
+
+static void set_why(struct dt_check_result *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	c->st = st;
-	if (!fmt_why)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(c->why, sizeof(c->why), fmt, ap);
 	va_end(ap);
@@ -433,8 +435,8 @@ static void lost_why(const struct dt_engine *e, struct dt_rq *rq, struct dt_chec
 			 e->st.lost ? "" : " (assumed)", old);
 }
 
-static void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
-		     unsigned int roles, bool complete, bool positive)
+static void evidence_slow(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
+			  unsigned int roles, bool complete, bool positive)
 {
 	struct dt_check_result *c = &rq->chk[k];
 	bool linked = weak(rq, k);
@@ -445,8 +447,8 @@ static void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check 
 		return;
 	if (fmt_why)
 		memcpy(old, c->why, sizeof(old));
-	for (r = 0; r < DT_ROLE_MAX; r++) {
-		if (!(roles & R(r)))
+	for (r = 0; (roles & bad_roles) && r < DT_ROLE_MAX; r++) {
+		if (!(roles & bad_roles & R(r)))
 			continue;
 		if (!dt_role_bound(e, r)) {
 			gap(c, DT_GAP_UNBOUND);
@@ -476,6 +478,15 @@ static void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check 
 		if (fmt_why)
 			snprintf(c->why, sizeof(c->why), "%s", unended(rq));
 	}
+}
+
+/* the common case inline: every role there, nothing lost, the read returned */
+static inline void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
+			    unsigned int roles, bool complete, bool positive)
+{
+	if (rq->chk[k].st == DT_ST_NA || (!(roles & bad_roles) && rq->ended && !lossy(e, rq)))
+		return;
+	evidence_slow(e, rq, k, roles, complete, positive);
 }
 
 static bool needs_done_role(const struct dt_rq *rq)
@@ -609,6 +620,11 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 	struct piece small[8], *pc = NULL;
 	size_t np = 0;
 	int k;
+
+	bad_roles = 0;
+	for (k = 0; k < DT_ROLE_MAX; k++)
+		if (e->roles[k].unbound || (!e->st.role_events[k] && dt_role_silent(e, k)))
+			bad_roles |= R(k);
 
 	for (k = 0; k < DT_CHK_MAX; k++) {
 		rq->chk[k].st = DT_ST_NA;

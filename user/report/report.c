@@ -303,8 +303,9 @@ int dt_report_text_summary(const struct dt_engine *e, FILE *out, bool verbose, b
 	size_t i;
 
 	if (!(verbose && streamed))
-		fprintf(out, "erofs-diotrace report (event format v%d)\n", DT_EVENT_VERSION);
-	fputc('\n', out);
+		fprintf(out, "erofs-diotrace report (event format v%d)\n\n", DT_EVENT_VERSION);
+	else
+		fputc('\n', out);
 	print_roles(e, out);
 	print_reads(e, out, verbose, streamed);
 	print_files(e, out, verbose);

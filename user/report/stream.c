@@ -49,7 +49,8 @@ static void on_close(void *arg, const struct dt_engine *e, const struct dt_rq *r
 
 	if (r->o.text && r->o.verbose && !r->err_text) {
 		if (!r->text_head)
-			fprintf(r->o.text, "erofs-diotrace: reads as they complete\n");
+			fprintf(r->o.text, "erofs-diotrace report (event format v%d)\n\n"
+				"Reads as they complete\n", DT_EVENT_VERSION);
 		r->text_head = true;
 		dt_report_text_read(e, rq, r->o.text, true);
 		if (ferror(r->o.text))
@@ -89,7 +90,7 @@ int dt_report_end(struct dt_report *r, const struct dt_engine *e, const char **w
 	int err;
 
 	if (r->o.text && !r->err_text) {
-		if (dt_report_text_summary(e, r->o.text, r->o.verbose, r->streamed) ||
+		if (dt_report_text_summary(e, r->o.text, r->o.verbose, r->text_head) ||
 		    fflush(r->o.text) || ferror(r->o.text))
 			r->err_text = -EIO;
 	}
