@@ -99,6 +99,31 @@ static void json_streams_valid_utf8(void **state)
 	dt_engine_free(e);
 }
 
+/* a read returning INT64_MIN: the JSON "error" has no signed negation to overflow */
+static void json_int64_min_return(void **state)
+{
+	char path[] = "/tmp/dt-report-XXXXXX";
+	struct dt_engine_opts eo = { .keep_pass = true };
+	struct dt_engine *e = dt_engine_new(&eo);
+	struct json_object *doc, *x;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	feed_evil(e, 1, INT64_MIN);
+	dt_engine_finish(e);
+	assert_int_equal(dt_engine_verdict(e), DT_FAIL);
+	assert_int_equal(dt_report_json(e, path), 0);
+	doc = json_object_from_file(path);
+	unlink(path);
+	assert_non_null(doc);
+	x = json_object_array_get_idx(json_object_object_get(doc, "reads"), 0);
+	assert_non_null(x);
+	assert_true(json_object_get_uint64(json_object_object_get(x, "error")) == 1ull << 63);
+	json_object_put(doc);
+	dt_engine_free(e);
+}
+
 /* an output that cannot be written is an error, never a silent success */
 static void json_write_error(void **state)
 {
@@ -124,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_escapes_comm),
 		cmocka_unit_test(json_streams_valid_utf8),
+		cmocka_unit_test(json_int64_min_return),
 		cmocka_unit_test(json_write_error),
 	};
 

@@ -608,7 +608,7 @@ static int process(struct dt_engine *e, const struct dt_event *ev)
 
 static bool ent_less(const struct dt_heap_ent *a, const struct dt_heap_ent *b)
 {
-	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+	return a->ev.ts_ns < b->ev.ts_ns || (a->ev.ts_ns == b->ev.ts_ns && a->seq < b->seq);
 }
 
 static void heap_swap(struct dt_heap_ent *a, struct dt_heap_ent *b)
@@ -629,7 +629,6 @@ static int heap_push(struct dt_engine *e, const struct dt_event *ev, uint64_t se
 		return -ENOMEM;
 	e->heap = h;
 	i = e->nr_heap++;
-	h[i].ts = ev->ts_ns;
 	h[i].seq = seq;
 	h[i].ev = *ev;
 	while (i && ent_less(&h[i], &h[(i - 1) / 2])) {
@@ -665,25 +664,30 @@ static struct dt_heap_ent *fifo_at(const struct dt_engine *e, size_t i)
 	return &e->fifo[(e->fifo_head + i) & (e->fifo_cap - 1)];
 }
 
-static int fifo_push(struct dt_engine *e, const struct dt_event *ev, uint64_t seq)
+/* double the ring, unrolling it (apart: the common path stays small) */
+static __attribute__((noinline)) int fifo_grow(struct dt_engine *e)
+{
+	size_t cap = e->fifo_cap ? e->fifo_cap * 2 : 256, i;
+	struct dt_heap_ent *n = malloc(cap * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	for (i = 0; i < e->fifo_n; i++)
+		n[i] = *fifo_at(e, i);
+	free(e->fifo);
+	e->fifo = n;
+	e->fifo_cap = cap;
+	e->fifo_head = 0;
+	return 0;
+}
+
+static inline int fifo_push(struct dt_engine *e, const struct dt_event *ev, uint64_t seq)
 {
 	struct dt_heap_ent *x;
 
-	if (e->fifo_n == e->fifo_cap) {	/* double, unrolling the ring */
-		size_t cap = e->fifo_cap ? e->fifo_cap * 2 : 256, i;
-		struct dt_heap_ent *n = malloc(cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		for (i = 0; i < e->fifo_n; i++)
-			n[i] = *fifo_at(e, i);
-		free(e->fifo);
-		e->fifo = n;
-		e->fifo_cap = cap;
-		e->fifo_head = 0;
-	}
+	if (e->fifo_n == e->fifo_cap && fifo_grow(e))
+		return -ENOMEM;
 	x = fifo_at(e, e->fifo_n++);
-	x->ts = ev->ts_ns;
 	x->seq = seq;
 	x->ev = *ev;
 	return 0;
@@ -691,14 +695,18 @@ static int fifo_push(struct dt_engine *e, const struct dt_event *ev, uint64_t se
 
 static int drain(struct dt_engine *e, bool all)
 {
+	/* events at or before limit are out of the reorder window */
+	uint64_t limit = e->max_ts > e->opts.reorder_ns ? e->max_ts - e->opts.reorder_ns - 1 : 0;
+
+	if (!all && e->max_ts <= e->opts.reorder_ns && e->fifo_n + e->nr_heap <= e->opts.reorder_max)
+		return 0;
 	while (e->fifo_n || e->nr_heap) {
-		struct dt_heap_ent *f = e->fifo_n ? fifo_at(e, 0) : NULL;
+		struct dt_heap_ent *f = e->fifo_n ? &e->fifo[e->fifo_head] : NULL;
 		bool from_heap = !f || (e->nr_heap && ent_less(&e->heap[0], f));
 		struct dt_heap_ent *x = from_heap ? &e->heap[0] : f;
 		int err;
 
-		if (!all && add_sat(x->ts, e->opts.reorder_ns) >= e->max_ts &&
-		    e->fifo_n + e->nr_heap <= e->opts.reorder_max)
+		if (!all && x->ev.ts_ns > limit && e->fifo_n + e->nr_heap <= e->opts.reorder_max)
 			break;
 		err = process(e, &x->ev);
 		if (from_heap) {
@@ -734,7 +742,7 @@ int dt_engine_feed(struct dt_engine *e, const struct dt_event *ev)
 	seq = e->seq++;
 	if (ev->ts_ns < e->max_ts) {
 		inc_sat(&e->st.reordered);
-		err = e->fifo_n && ev->ts_ns >= fifo_at(e, e->fifo_n - 1)->ts ?
+		err = e->fifo_n && ev->ts_ns >= fifo_at(e, e->fifo_n - 1)->ev.ts_ns ?
 		      fifo_push(e, ev, seq) : heap_push(e, ev, seq);
 	} else {
 		e->max_ts = ev->ts_ns;

@@ -17,7 +17,7 @@ struct dt_role_state {
 };
 
 struct dt_heap_ent {
-	uint64_t ts, seq;
+	uint64_t seq;		/* arrival order: ties on ts keep it */
 	struct dt_event ev;
 };
 

@@ -665,8 +665,9 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 	}
 	if (pc != small)
 		free(pc);
-	type_gaps(rq);
 	rq->verdict = rq_verdict(rq);
+	if (rq->verdict != DT_PASS)
+		type_gaps(rq);
 }
 
 void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq, bool fmt)
