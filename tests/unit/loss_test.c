@@ -278,6 +278,25 @@ static void counters_reconciled(void **state)
 	dt_engine_free(e);
 }
 
+/* page-cache changes folded by BPF arrive as cumulative snapshots */
+static void pc_outside_cumulative(void **state)
+{
+	struct dt_engine *e = engine(true, 0);
+	const struct dt_file *f;
+
+	dt_engine_note_pc_outside(e, 35, 41, true, 8192, 0);
+	dt_engine_note_pc_outside(e, 35, 41, true, 12288, 4096);
+	dt_engine_note_pc_outside(e, 35, 41, true, 12288, 4096);	/* again: nothing new */
+	dt_engine_finish(e);
+	assert_int_equal(dt_engine_nr_files(e), 1);
+	f = dt_engine_file(e, 0);
+	assert_true(f->erofs);
+	assert_int_equal(f->pc_outside, 12288);
+	assert_int_equal(f->pc_deleted, 4096);
+	assert_int_equal(f->requests, 0);
+	dt_engine_free(e);
+}
+
 struct closes {
 	unsigned int n, pass;
 	char why[192];
@@ -357,6 +376,7 @@ int main(void)
 		cmocka_unit_test(truncated_record),
 		cmocka_unit_test(silent_roles),
 		cmocka_unit_test(counters_reconciled),
+		cmocka_unit_test(pc_outside_cumulative),
 		cmocka_unit_test(close_callback_and_cap),
 		cmocka_unit_test(inflight_lru),
 	};

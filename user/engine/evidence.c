@@ -67,8 +67,15 @@ void dt_engine_note_pc_outside(struct dt_engine *e, uint64_t dev, uint64_t ino, 
 
 	if (!f)
 		return;
-	f->pc_outside = add_sat(f->pc_outside, added);
-	f->pc_deleted = add_sat(f->pc_deleted, deleted);
+	/* cumulative: add what is new since the last snapshot */
+	if (added > f->map_added) {
+		f->pc_outside = add_sat(f->pc_outside, added - f->map_added);
+		f->map_added = added;
+	}
+	if (deleted > f->map_deleted) {
+		f->pc_deleted = add_sat(f->pc_deleted, deleted - f->map_deleted);
+		f->map_deleted = deleted;
+	}
 }
 
 void dt_engine_note_gap(struct dt_engine *e, enum dt_gap gap, const char *why)

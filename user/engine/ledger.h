@@ -143,6 +143,7 @@ struct dt_file {
 	uint64_t pc_deleted;
 	uint64_t bk_reads, bk_bytes;	/* backing files: reads submitted on it */
 	uint64_t failed_weak;	/* of failed: not kept, FAIL only if no event was lost */
+	uint64_t map_added, map_deleted; /* last cumulative dt_engine_note_pc_outside() */
 };
 
 /* an O_DIRECT open of an EROFS file that the kernel refused */
