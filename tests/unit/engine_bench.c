@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * engine_bench REQUESTS [FILES [THREADS [dry]]]: feed the engine a synthetic
+ * engine_bench REQUESTS [FILES [THREADS [dry|JSONFILE]]]: feed the engine a synthetic
  * trace of clean direct reads (8 events each: req, dio, extent, backing
  * submit/return/completion) spread over FILES files and THREADS threads,
  * and print events/s.  Peak RSS comes from /usr/bin/time -v, instructions
  * per event from valgrind --tool=callgrind ("dry" builds the events without
- * feeding them: subtract its count).  Not a test: figures only.
+ * feeding them: subtract its count; JSONFILE streams the JSON report there).
+ * Not a test: figures only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include "engine.h"
 #include "ledger.h"
+#include "report.h"
 
 static struct dt_event ev(unsigned int type, uint64_t ts, uint32_t tid, uint64_t ino)
 {
@@ -44,11 +46,18 @@ int main(int argc, char **argv)
 	uint64_t files = argc > 2 ? strtoull(argv[2], NULL, 10) : 64;
 	uint64_t threads = argc > 3 ? strtoull(argv[3], NULL, 10) : 4;
 	struct dt_engine_opts o = { .loss_stamped = true };
-	struct dt_engine *e = dt_engine_new(&o);
+	struct dt_report_opts ro = { .json = argc > 4 && strcmp(argv[4], "dry") ? argv[4] : NULL };
+	struct dt_report *r = dt_report_new(&ro);
+	struct dt_engine *e;
+	const char *what;
 	struct timespec t0, t1;
 	uint64_t i, ts = 1000, evs = 0;
 	double s;
 
+	if (!r)
+		return 2;
+	dt_report_attach(r, &o);
+	e = dt_engine_new(&o);
 	if (!e || !files || !threads)
 		return 2;
 	dry = argc > 4 && !strcmp(argv[4], "dry");
@@ -105,6 +114,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)evs, s, evs / s / 1e6, dt_verdict_name(dt_engine_verdict(e)),
 	       (unsigned long long)dt_engine_stats(e)->pass,
 	       (unsigned long long)dt_engine_nr_requests(e));
+	if (dt_report_end(r, e, &what))
+		fprintf(stderr, "engine_bench: cannot write %s\n", what);
+	dt_report_free(r);
 	dt_engine_free(e);
 	return 0;
 }
