@@ -3,7 +3,7 @@
 # `erofs-diotrace replay`, and their tests.
 DT_ENGINE_CORE := user/common/escape.c \
 		  $(addprefix user/engine/,engine.c hash.c ledger.c verdict.c evidence.c access.c names.c evtext.c) \
-		  $(addprefix user/report/,report.c report_json.c stream.c)
+		  $(addprefix user/report/,report.c report_json.c jsonw.c stream.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "unit.h"
 #include "report.h"
+#include "jsonw.h"
 
 static const char evil[DT_COMM_LEN] = "a\x1b[2J\x07\xff\xc3(\n\r\x7f";
 
@@ -124,6 +125,38 @@ static void json_int64_min_return(void **state)
 	dt_engine_free(e);
 }
 
+/* the per-read writer: escapes, nesting, commas, extremes */
+static void json_writer(void **state)
+{
+	struct dt_jw w = { 0 };
+	struct json_object *o, *x;
+
+	dt_jw_open(&w, NULL, '{');
+	dt_jw_str(&w, "s", "q\"b\\c\x01\n\x1f\xc3\xa9");
+	dt_jw_i64(&w, "min", INT64_MIN);
+	dt_jw_u64(&w, "max", UINT64_MAX);
+	dt_jw_open(&w, "a", '[');
+	dt_jw_bool(&w, NULL, true);
+	dt_jw_null(&w, NULL);
+	dt_jw_open(&w, NULL, '{');
+	dt_jw_close(&w, '}');
+	dt_jw_close(&w, ']');
+	dt_jw_close(&w, '}');
+	assert_false(w.oom);
+	assert_non_null(strstr(w.buf, "\"q\\\"b\\\\c\\u0001\\u000a\\u001f\xc3\xa9\""));
+	assert_non_null(strstr(w.buf, "\"a\":[true,null,{}]"));
+	o = json_tokener_parse(w.buf);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "s", &x));
+	assert_string_equal(json_object_get_string(x), "q\"b\\c\x01\n\x1f\xc3\xa9");
+	assert_true(json_object_object_get_ex(o, "min", &x));
+	assert_true(json_object_get_int64(x) == INT64_MIN);
+	assert_true(json_object_object_get_ex(o, "max", &x));
+	assert_true(json_object_get_uint64(x) == UINT64_MAX);
+	json_object_put(o);
+	dt_jw_free(&w);
+}
+
 /* an output that cannot be written is an error, never a silent success */
 static void json_write_error(void **state)
 {
@@ -150,6 +183,7 @@ int main(void)
 		cmocka_unit_test(text_escapes_comm),
 		cmocka_unit_test(json_streams_valid_utf8),
 		cmocka_unit_test(json_int64_min_return),
+		cmocka_unit_test(json_writer),
 		cmocka_unit_test(json_write_error),
 	};
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "commands.h"
 #include "escape.h"
+#include "jsonw.h"
 #include "ledger.h"
 #include "report.h"
 
@@ -39,125 +40,175 @@ static jo *dev(uint64_t d)
 	return json_object_new_string(b);
 }
 
-static jo *errno_or_null(int64_t ret)
+#define ADD(o, k, v)	json_object_object_add((o), (k), (v))
+
+/* ---- one read, with the streaming writer (jsonw.h) ---- */
+
+static void w_u64(struct dt_jw *w, const char *k, uint64_t v)
+{
+	if (v == DT_UNKNOWN)
+		dt_jw_null(w, k);
+	else
+		dt_jw_u64(w, k, v);
+}
+
+static void w_dev(struct dt_jw *w, const char *k, uint64_t d)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "%u:%u", dt_dev_major(d), dt_dev_minor(d));
+	dt_jw_str(w, k, b);
+}
+
+static void w_utf8(struct dt_jw *w, const char *k, const char *s, size_t max)
+{
+	char buf[DT_PATH_MAX * 3 + 1];
+	size_t i;
+
+	for (i = 0; i < max && s[i] && !(s[i] & 0x80); i++)
+		;
+	if (i < max && s[i])	/* not plain ASCII: make it valid UTF-8 */
+		s = dt_esc_utf8(buf, sizeof(buf), s, max);
+	else if (i == max)	/* not NUL-terminated within max */
+		s = dt_esc_utf8(buf, sizeof(buf), s, max);
+	dt_jw_str(w, k, s);
+}
+
+static void w_ledger(struct dt_jw *w, const struct dt_ledger *l)
+{
+	dt_jw_open(w, "ledger", '{');
+	w_u64(w, "requested", l->requested);
+	w_u64(w, "expected", l->expected);
+	dt_jw_i64(w, "returned", l->returned);
+	w_u64(w, "total", l->total);
+	w_u64(w, "done", l->done);
+	dt_jw_bool(w, "counters_read", l->counters_read);
+	if (l->done_from)
+		dt_jw_str(w, "done_from", l->done_from);
+	else
+		dt_jw_null(w, "done_from");
+	w_u64(w, "inline", l->inline_bytes);
+	w_u64(w, "zero", l->zero_bytes);
+	w_u64(w, "mapped", l->mapped_bytes);
+	w_u64(w, "unmapped", l->unmapped_bytes);
+	w_u64(w, "backing_submitted", l->bk_submitted);
+	w_u64(w, "backing_completed", l->bk_completed);
+	w_u64(w, "backing_after_dio", l->bk_fallback);
+	w_u64(w, "erofs_pc_bytes", l->erofs_pc_bytes);
+	w_u64(w, "backing_pc_bytes", l->backing_pc_bytes);
+	dt_jw_u64(w, "extents", l->nr_extents);
+	dt_jw_u64(w, "backing_reads", l->nr_backing);
+	dt_jw_u64(w, "bad_offsets", l->bad_offsets);
+	dt_jw_u64(w, "late_completions", l->late_completions);
+	dt_jw_u64(w, "pending", l->pending);
+	dt_jw_close(w, '}');
+}
+
+static void w_extent(struct dt_jw *w, const struct dt_ext_rec *x)
+{
+	dt_jw_open(w, NULL, '{');
+	w_u64(w, "m_la", x->m_la);
+	w_u64(w, "m_pa", x->m_pa);
+	w_u64(w, "m_llen", x->m_llen);
+	w_u64(w, "m_plen", x->m_plen);
+	dt_jw_u64(w, "m_flags", x->m_flags);
+	dt_jw_str(w, "kind", x->m_flags & DT_MAP_META ? "inline" :
+		  x->m_flags & DT_MAP_MAPPED ? "mapped" : "hole");
+	dt_jw_u64(w, "m_deviceid", x->m_deviceid);
+	dt_jw_i64(w, "err", x->err);
+	dt_jw_close(w, '}');
+}
+
+static void w_backing(struct dt_jw *w, const struct dt_bk_rec *b)
+{
+	char addr[24];
+
+	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)b->rq);
+	dt_jw_open(w, NULL, '{');
+	dt_jw_str(w, "rq", addr);	/* an address: exact as text */
+	w_dev(w, "dev", b->dev);
+	w_u64(w, "ino", b->ino);
+	dt_jw_i64(w, "pos", b->pos);
+	w_u64(w, "len", b->len);
+	if (b->ret_seen)
+		dt_jw_i64(w, "ret", b->ret);
+	else
+		dt_jw_null(w, "ret");
+	if (b->done_seen)
+		dt_jw_i64(w, "result", b->result);
+	else
+		dt_jw_null(w, "result");
+	dt_jw_bool(w, "queued", b->ret_seen && b->ret == -DT_EIOCBQUEUED);
+	if (b->done_seen)
+		dt_jw_u64(w, "completed_by_tid", b->done_tid);
+	else
+		dt_jw_null(w, "completed_by_tid");
+	dt_jw_bool(w, "late", b->late);
+	dt_jw_bool(w, "directio", b->flags & DT_IOCB_DIRECT);
+	if (b->expect_pos >= 0)
+		dt_jw_i64(w, "expected_pos", b->expect_pos);
+	else
+		dt_jw_null(w, "expected_pos");
+	dt_jw_bool(w, "bad_offset", b->bad_offset);
+	dt_jw_bool(w, "after_dio", b->after_dio);
+	dt_jw_close(w, '}');
+}
+
+static void w_error(struct dt_jw *w, int64_t ret)
 {
 	const char *s = ret < 0 ? dt_errno_name(ret) : NULL;
 
 	if (ret >= 0)
-		return NULL;
-	/* -ret without overflow: INT64_MIN has no positive twin */
-	return s ? json_object_new_string(s) : json_object_new_uint64(0 - (uint64_t)ret);
+		dt_jw_null(w, "error");
+	else if (s)
+		dt_jw_str(w, "error", s);
+	else
+		dt_jw_u64(w, "error", 0 - (uint64_t)ret);	/* -ret without overflow */
 }
 
-#define ADD(o, k, v)	json_object_object_add((o), (k), (v))
-
-static jo *ledger(const struct dt_ledger *l)
+static void w_request(struct dt_jw *w, const struct dt_engine *e, const struct dt_rq *rq)
 {
-	jo *o = json_object_new_object();
-
-	ADD(o, "requested", u64(l->requested));
-	ADD(o, "expected", u64(l->expected));
-	ADD(o, "returned", json_object_new_int64(l->returned));
-	ADD(o, "total", u64(l->total));
-	ADD(o, "done", u64(l->done));
-	ADD(o, "counters_read", json_object_new_boolean(l->counters_read));
-	ADD(o, "done_from", l->done_from ? json_object_new_string(l->done_from) : NULL);
-	ADD(o, "inline", u64(l->inline_bytes));
-	ADD(o, "zero", u64(l->zero_bytes));
-	ADD(o, "mapped", u64(l->mapped_bytes));
-	ADD(o, "unmapped", u64(l->unmapped_bytes));
-	ADD(o, "backing_submitted", u64(l->bk_submitted));
-	ADD(o, "backing_completed", u64(l->bk_completed));
-	ADD(o, "backing_after_dio", u64(l->bk_fallback));
-	ADD(o, "erofs_pc_bytes", u64(l->erofs_pc_bytes));
-	ADD(o, "backing_pc_bytes", u64(l->backing_pc_bytes));
-	ADD(o, "extents", json_object_new_int(l->nr_extents));
-	ADD(o, "backing_reads", json_object_new_int(l->nr_backing));
-	ADD(o, "bad_offsets", json_object_new_int(l->bad_offsets));
-	ADD(o, "late_completions", json_object_new_int(l->late_completions));
-	ADD(o, "pending", json_object_new_int(l->pending));
-	return o;
-}
-
-static jo *extent(const struct dt_ext_rec *x)
-{
-	jo *o = json_object_new_object();
-
-	ADD(o, "m_la", u64(x->m_la));
-	ADD(o, "m_pa", u64(x->m_pa));
-	ADD(o, "m_llen", u64(x->m_llen));
-	ADD(o, "m_plen", u64(x->m_plen));
-	ADD(o, "m_flags", json_object_new_int64(x->m_flags));
-	ADD(o, "kind", json_object_new_string(x->m_flags & DT_MAP_META ? "inline" :
-			x->m_flags & DT_MAP_MAPPED ? "mapped" : "hole"));
-	ADD(o, "m_deviceid", json_object_new_int64(x->m_deviceid));
-	ADD(o, "err", json_object_new_int(x->err));
-	return o;
-}
-
-static jo *backing(const struct dt_bk_rec *b)
-{
-	jo *o = json_object_new_object();
-	char addr[24];
-
-	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)b->rq);
-	ADD(o, "rq", json_object_new_string(addr));	/* an address: exact as text */
-	ADD(o, "dev", dev(b->dev));
-	ADD(o, "ino", u64(b->ino));
-	ADD(o, "pos", json_object_new_int64(b->pos));
-	ADD(o, "len", u64(b->len));
-	ADD(o, "ret", b->ret_seen ? json_object_new_int64(b->ret) : NULL);
-	ADD(o, "result", b->done_seen ? json_object_new_int64(b->result) : NULL);
-	ADD(o, "queued", json_object_new_boolean(b->ret_seen && b->ret == -DT_EIOCBQUEUED));
-	ADD(o, "completed_by_tid", b->done_seen ? json_object_new_int64(b->done_tid) : NULL);
-	ADD(o, "late", json_object_new_boolean(b->late));
-	ADD(o, "directio", json_object_new_boolean(b->flags & DT_IOCB_DIRECT));
-	ADD(o, "expected_pos", b->expect_pos >= 0 ? json_object_new_int64(b->expect_pos) : NULL);
-	ADD(o, "bad_offset", json_object_new_boolean(b->bad_offset));
-	ADD(o, "after_dio", json_object_new_boolean(b->after_dio));
-	return o;
-}
-
-static jo *request(const struct dt_engine *e, const struct dt_rq *rq)
-{
-	jo *o = json_object_new_object(), *a, *c;
 	unsigned int i;
 
-	ADD(o, "id", u64(rq->id));
-	ADD(o, "pid", json_object_new_int64(rq->pid));
-	ADD(o, "tid", json_object_new_int64(rq->tid));
-	ADD(o, "comm", str(rq->comm, DT_COMM_LEN));
-	ADD(o, "dev", dev(rq->dev));
-	ADD(o, "ino", u64(rq->ino));
-	ADD(o, "direct", json_object_new_boolean(rq->direct));
-	ADD(o, "pos", json_object_new_int64(rq->pos));
-	ADD(o, "len", u64(rq->len));
-	ADD(o, "isize", u64(rq->isize));
-	ADD(o, "returned", rq->ended ? json_object_new_int64(rq->l.returned) : NULL);
-	ADD(o, "error", errno_or_null(rq->l.returned));
-	ADD(o, "ledger", ledger(&rq->l));
-	a = json_object_new_array();
+	dt_jw_open(w, NULL, '{');
+	w_u64(w, "id", rq->id);
+	dt_jw_u64(w, "pid", rq->pid);
+	dt_jw_u64(w, "tid", rq->tid);
+	w_utf8(w, "comm", rq->comm, DT_COMM_LEN);
+	w_dev(w, "dev", rq->dev);
+	w_u64(w, "ino", rq->ino);
+	dt_jw_bool(w, "direct", rq->direct);
+	dt_jw_i64(w, "pos", rq->pos);
+	w_u64(w, "len", rq->len);
+	w_u64(w, "isize", rq->isize);
+	if (rq->ended)
+		dt_jw_i64(w, "returned", rq->l.returned);
+	else
+		dt_jw_null(w, "returned");
+	w_error(w, rq->l.returned);
+	w_ledger(w, &rq->l);
+	dt_jw_open(w, "extents", '[');
 	for (i = 0; i < rq->nr_ext; i++)
-		json_object_array_add(a, extent(&rq->ext[i]));
-	ADD(o, "extents", a);
-	a = json_object_new_array();
+		w_extent(w, &rq->ext[i]);
+	dt_jw_close(w, ']');
+	dt_jw_open(w, "backing_reads", '[');
 	for (i = 0; i < rq->nr_bk; i++)
-		json_object_array_add(a, backing(&rq->bk[i]));
-	ADD(o, "backing_reads", a);
-	a = json_object_new_object();
+		w_backing(w, &rq->bk[i]);
+	dt_jw_close(w, ']');
+	dt_jw_open(w, "checks", '{');
 	for (i = 0; i < DT_CHK_MAX; i++) {
 		if (rq->chk[i].st == DT_ST_NA)
 			continue;
-		c = json_object_new_object();
-		ADD(c, "status", json_object_new_string(dt_status_name(rq->chk[i].st)));
-		ADD(c, "why", json_object_new_string(dt_engine_why(e, rq, i)));
+		dt_jw_open(w, dt_check_name(i), '{');
+		dt_jw_str(w, "status", dt_status_name(rq->chk[i].st));
+		w_utf8(w, "why", dt_engine_why(e, rq, i), sizeof(rq->chk[i].why));
 		if (rq->chk[i].gap)
-			ADD(c, "gap", json_object_new_string(dt_gap_name(rq->chk[i].gap)));
-		ADD(a, dt_check_name(i), c);
+			dt_jw_str(w, "gap", dt_gap_name(rq->chk[i].gap));
+		dt_jw_close(w, '}');
 	}
-	ADD(o, "checks", a);
-	ADD(o, "verdict", json_object_new_string(dt_verdict_name(rq->verdict)));
-	return o;
+	dt_jw_close(w, '}');
+	dt_jw_str(w, "verdict", dt_verdict_name(rq->verdict));
+	dt_jw_close(w, '}');
 }
 
 static jo *file(const struct dt_file *f)
@@ -322,9 +373,20 @@ int dt_report_json_head(const struct dt_engine_opts *o, FILE *f)
 		       o->expect_dio ? "true" : "false") < 0 ? -1 : 0;
 }
 
+static struct dt_jw w;	/* reused: one buffer for every read, freed at the tail */
+
 int dt_report_json_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *f, bool first)
 {
-	return put(f, first ? "%s" : ",\n%s", request(e, rq));
+	int r;
+
+	dt_jw_reset(&w);
+	w_request(&w, e, rq);
+	if (w.oom)
+		return -1;
+	r = fprintf(f, first ? "%s" : ",\n%s", w.buf) < 0 ? -1 : 0;
+	if (w.cap > 1 << 20)	/* a huge read: do not keep its buffer */
+		dt_jw_free(&w);
+	return r;
 }
 
 int dt_report_json_tail(const struct dt_engine *e, FILE *f)
@@ -333,6 +395,7 @@ int dt_report_json_tail(const struct dt_engine *e, FILE *f)
 	const char *s;
 	size_t i, n = dt_engine_nr_files(e);
 
+	dt_jw_free(&w);
 	for (i = 0; (s = dt_engine_reason(e, i)); i++)
 		json_object_array_add(a, json_object_new_string(s));
 	if (fprintf(f, "\n],\n\"verdict\":\"%s\"", dt_verdict_name(dt_engine_verdict(e))) < 0 ||
