@@ -237,8 +237,20 @@ static void maybe_close(struct dt_engine *e, struct dt_rq *rq)
 	close_rq(e, rq, DT_GAP_NONE);
 }
 
+#define KEEP_CAP	64	/* extents / backing reads a recycled record keeps room for */
+
 void dt_rq_recycle(struct dt_engine *e, struct dt_rq *rq)
 {
+	if (rq->cap_ext > KEEP_CAP) {	/* one huge read does not pin its arrays */
+		free(rq->ext);
+		rq->ext = NULL;
+		rq->cap_ext = 0;
+	}
+	if (rq->cap_bk > KEEP_CAP) {
+		free(rq->bk);
+		rq->bk = NULL;
+		rq->cap_bk = 0;
+	}
 	rq->lru_next = e->free_rq;
 	e->free_rq = rq;
 }

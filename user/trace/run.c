@@ -334,8 +334,10 @@ static int on_event(void *vctx, void *data, size_t sz)
 		ctx->bad_events++;
 		return 0;
 	}
-	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev))
+	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev)) {
+		dt_engine_note_skipped(ctx->e, 1);	/* emitted, not lost */
 		return 0;
+	}
 	ctx->events++;
 	if (ctx->rec)
 		dt_evtext_write(ctx->rec, &ev);
