@@ -144,7 +144,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (load(&a, e)) {
 		dt_engine_free(e);
-		dt_report_free(rep);
+		dt_report_abort(rep);
 		return 2;
 	}
 	dt_engine_finish(e);

@@ -134,6 +134,12 @@ bad_input() {	# NAME PATTERN ARGS...
 }
 printf 'req_start ts=1\nreq_end ts=2 rett=5\n' > "$W/bad.events"
 bad_input "bad line named" "bad.events:2: unknown key 'rett'" "$W/bad.events"
+bad_input "bad line: no partial JSON left" "bad.events:2" --json "$W/partial.json" "$W/bad.events"
+if [ -e "$W/partial.json" ]; then
+	t_fail "bad input leaves no JSON file" "$W/partial.json exists"
+else
+	t_pass "bad input leaves no JSON file"
+fi
 bad_input "missing file" "cannot open '$W/none.events'" "$W/none.events"
 bad_input "no file given" "give exactly one recorded stream FILE"
 bad_input "bad option value" "max-inflight wants" --max-inflight 0 "$D/clean_dio.events"

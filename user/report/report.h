@@ -31,6 +31,8 @@ struct dt_report *dt_report_new(const struct dt_report_opts *o);
 void dt_report_attach(struct dt_report *r, struct dt_engine_opts *eo);
 int dt_report_end(struct dt_report *r, const struct dt_engine *e, const char **what);
 void dt_report_free(struct dt_report *r);
+/* the input was bad: no report; a partly written JSON file is removed */
+void dt_report_abort(struct dt_report *r);
 
 /* report_text.c / report_json.c, for the report */
 void dt_report_text_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *out, bool verbose);

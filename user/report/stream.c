@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "report.h"
 
 struct dt_report {
@@ -123,6 +124,18 @@ void dt_report_free(struct dt_report *r)
 		return;
 	close_json(r);
 	free(r);
+}
+
+void dt_report_abort(struct dt_report *r)
+{
+	if (!r)
+		return;
+	if (r->json && r->json != stdout) {
+		fclose(r->json);
+		r->json = NULL;
+		unlink(r->o.json);
+	}
+	dt_report_free(r);
 }
 
 /* after dt_engine_finish(), nothing streamed: the kept reads and the summary */
