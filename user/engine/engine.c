@@ -202,7 +202,8 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 	rq->in_flight = false;
 	if (!rq->closed_by)
 		rq->closed_by = why;
-	unlink_cookie(e, rq);
+	if (!rq->ended)		/* REQ_END unlinked it already */
+		unlink_cookie(e, rq);
 	unlink_tid(e, rq);
 	for (i = 0; i < rq->nr_bk; i++)	/* a completion removes its own entry */
 		if (!rq->bk[i].done_seen)

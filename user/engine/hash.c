@@ -61,19 +61,17 @@ static int grow(struct dt_hash *h)
 
 int dt_hash_put(struct dt_hash *h, uint64_t a, uint64_t b, void *p, uint32_t aux)
 {
-	struct dt_hent *e = dt_hash_get(h, a, b), n = { a, b, p, aux };
+	size_t i;
 
-	if (e) {
-		e->p = p;
-		e->aux = aux;
-		return 0;
-	}
-	if (!h->mask || (h->n + 1) * 2 > h->mask + 1) {
-		if (grow(h))
-			return -ENOMEM;
-	}
-	insert(h->t, h->mask, &n);
-	h->n++;
+	/* room first (at most half full), then one probe: replace or insert */
+	if ((!h->mask || (h->n + 1) * 2 > h->mask + 1) && grow(h))
+		return -ENOMEM;
+	for (i = slot(a, b, h->mask); h->t[i].p; i = (i + 1) & h->mask)
+		if (h->t[i].a == a && h->t[i].b == b)
+			break;
+	if (!h->t[i].p)
+		h->n++;
+	h->t[i] = (struct dt_hent){ a, b, p, aux };
 	return 0;
 }
 
