@@ -367,6 +367,57 @@ static void inflight_lru(void **state)
 	dt_engine_free(e);
 }
 
+/*
+ * A random stream (few tids, cookies, backing addresses; drops that grow;
+ * a tiny in-flight table): every read is accounted exactly once, whatever
+ * the pairing.  Run under ASan/UBSan it also walks every unlink path.
+ */
+static void random_stream_invariants(void **state)
+{
+	struct closes c = { 0 };
+	struct dt_engine_opts o = { .loss_stamped = true, .max_inflight = 8, .max_details = 50,
+				    .on_close = on_close, .close_arg = &c, .reorder_ns = 50 };
+	struct dt_engine *e = dt_engine_new(&o);
+	const struct dt_stats *st = dt_engine_stats(e);
+	uint64_t rnd = 0x9e3779b97f4a7c15ull, drops = 0, starts = 0, i;
+
+	for (i = 0; i < 200000; i++) {
+		unsigned int type;
+		struct dt_event x;
+
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		type = 1 + rnd % (DT_EV_MAX - 1);
+		x = ev_req(type, i * 10 + (rnd >> 60), drops, (rnd >> 8) % 3 ? 0x100 + (rnd >> 16) % 6 : 0,
+			   4096, (rnd >> 20) % 5 ? 4096 : -5);
+		x.tid = 1 + (rnd >> 24) % 5;
+		x.ino = 40 + (rnd >> 28) % 3;
+		if (type >= DT_EV_BACKING_SUBMIT && type <= DT_EV_BACKING_DONE)
+			x.bk = (struct dt_backing){ .rq = 0xf000 + (rnd >> 32) % 7, .pos = 8192,
+						    .len = 4096, .ret = (rnd >> 36) % 3 ?
+						    4096 : -DT_EIOCBQUEUED };
+		else if (type == DT_EV_EXTENT)
+			x.ext = (struct dt_extent){ .m_la = 0, .m_pa = 8192, .m_llen = 1 << 20,
+						    .m_flags = DT_MAP_MAPPED };
+		else if (type == DT_EV_PC_ADD || type == DT_EV_PC_DEL)
+			x.pc = (struct dt_pc){ .index = 1, .nr_pages = 1, .is_erofs = rnd >> 63 };
+		starts += type == DT_EV_REQ_START;
+		drops += (rnd >> 40) % 50 == 0;
+		feed(e, x);
+	}
+	dt_engine_finish(e);
+	assert_int_equal(st->requests, starts);
+	assert_int_equal(c.n, starts);
+	assert_int_equal(st->pass + st->fail + st->inconclusive, st->requests);
+	assert_true(st->untracked > 0 && st->superseded > 0 && st->touched > 0);
+	assert_true(dt_engine_nr_requests(e) <= 50);
+	assert_int_not_equal(dt_engine_verdict(e), DT_PASS);	/* reads were touched by loss */
+	if (!st->fail)
+		assert_int_not_equal(dt_engine_verdict(e), DT_FAIL);
+	dt_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +430,7 @@ int main(void)
 		cmocka_unit_test(pc_outside_cumulative),
 		cmocka_unit_test(close_callback_and_cap),
 		cmocka_unit_test(inflight_lru),
+		cmocka_unit_test(random_stream_invariants),
 	};
 
 	return cmocka_run_group_tests_name("loss", tests, NULL, NULL);
