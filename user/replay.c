@@ -14,6 +14,7 @@
 #include "num.h"
 #include "outfile.h"
 #include "record.h"
+#include "report.h"
 
 static void usage(FILE *out)
 {
@@ -25,6 +26,7 @@ static void usage(FILE *out)
 		"  -d, --expect-dio       a buffered EROFS read, or an O_DIRECT open refused\n"
 		"                         with EINVAL, is a FAIL (default: reported only)\n"
 		"  -m, --max-inflight N   bound of the in-flight read table (default 1024)\n"
+		"      --max-details N    reads that did not PASS kept with details (default 1000)\n"
 		"  -q, --quiet            no text report\n"
 		"  -t, --text             no replay: write the record in text form\n"
 		"  -b, --binary           no replay: write the record in binary form\n"
@@ -54,6 +56,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		{ "text", no_argument, NULL, 't' },
 		{ "binary", no_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "max-details", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,7 +64,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	int c, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:vadm:qtbo:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:vadm:qtbo:hD:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': a->json = optarg; break;
 		case 'v': a->verbose = true; break;
@@ -81,6 +84,15 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			}
 			a->opts.max_inflight = n;
 			break;
+		case 'D':
+			err = dt_parse_ll(optarg, 1, 1 << 20, &n);
+			if (err) {
+				fprintf(stderr, "erofs-diotrace replay: --max-details wants 1..1048576, "
+					"got '%s' (%s)\n", optarg, dt_num_why(err));
+				return -1;
+			}
+			a->opts.max_details = n;
+			break;
 		default:
 			fprintf(stderr, "erofs-diotrace replay: see 'erofs-diotrace replay --help'\n");
 			return -1;
@@ -98,7 +110,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		return -1;
 	}
 	if (a->export && (a->json || a->assert || a->verbose || a->opts.expect_dio ||
-			  a->opts.max_inflight)) {
+			  a->opts.max_inflight || a->opts.max_details)) {
 		fprintf(stderr, "erofs-diotrace replay: --text/--binary only convert the record; "
 			"replay it without them for a report\n");
 		return -1;
@@ -186,7 +198,7 @@ static int export(const struct replay_args *a)
 	return err || werr ? 2 : 0;
 }
 
-static int load(const struct replay_args *a, struct dt_engine **ep)
+static int load(const struct replay_args *a, struct dt_report *rep, struct dt_engine **ep)
 {
 	FILE *in = open_in(a->file);
 	struct dt_engine_opts o = a->opts;
@@ -201,7 +213,8 @@ static int load(const struct replay_args *a, struct dt_engine **ep)
 	if (!err) {
 		if (h.page_size)
 			o.page_size = h.page_size;
-		/* engine: o.loss_stamped = h.flags & DT_REC_F_STAMPED, once it has the option */
+		o.loss_stamped = h.flags & DT_REC_F_STAMPED;
+		dt_report_attach(rep, &o);
 		*ep = dt_engine_new(&o);
 		err = *ep ? dt_rec_replay_header(&h, *ep) : -ENOMEM;
 	}
@@ -222,8 +235,11 @@ static int load(const struct replay_args *a, struct dt_engine **ep)
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
-	struct dt_engine *e;
+	struct dt_report_opts ro;
+	struct dt_report *rep;
+	struct dt_engine *e = NULL;
 	enum dt_verdict v;
+	const char *what;
 	int r;
 
 	r = parse_args(argc, argv, &a);
@@ -231,19 +247,24 @@ int cmd_replay(int argc, char **argv)
 		return r > 0 ? 0 : 2;
 	if (a.export)
 		return export(&a);
-	e = NULL;
-	if (load(&a, &e)) {
+	ro = (struct dt_report_opts){ .text = a.quiet ? NULL : stdout, .verbose = a.verbose,
+				      .json = a.json };
+	rep = dt_report_new(&ro);
+	if (!rep) {
+		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n",
+			a.json ? a.json : "-", strerror(errno));
+		return 2;
+	}
+	if (load(&a, rep, &e)) {
 		dt_engine_free(e);
+		dt_report_abort(rep);
 		return 2;
 	}
 	dt_engine_finish(e);
-	if (!a.quiet) {
-		dt_report_text(e, stdout, a.verbose);
-	}
-	r = a.json ? dt_report_json(e, a.json) : 0;
+	r = dt_report_end(rep, e, &what);
+	dt_report_free(rep);
 	if (r) {
-		fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n", a.json,
-			strerror(-r));
+		fprintf(stderr, "erofs-diotrace replay: cannot write %s: %s\n", what, strerror(-r));
 		dt_engine_free(e);
 		return 2;
 	}

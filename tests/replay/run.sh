@@ -77,6 +77,9 @@ check_text "text: unbound role" host_cat.events "" "backing_submit  UNBOUND   fe
 check_text "text: lost events" lost.events "" "3 events lost"
 check_text "text: late completion" async_late.events "-v" "AFTER the read returned"
 check_text "text: verdict line" clean_dio.events "" "^Verdict: PASS"
+check_text "text: verbose streams PASS reads" overflow.events "-v" "#3 fio\[880/883\]"
+check_text "text: pushed-out read named" overflow.events "--max-inflight 2" \
+	"dropped before its end: the in-flight table was full"
 
 # JSON: stable keys, bytes
 check_json() {	# FILE OPTIONS PATH WANT
@@ -105,6 +108,12 @@ check_json host_cat.events "" roles.3.bound false
 check_json overflow.events "--max-inflight 2" evidence.untracked_reads 1
 check_json open_einval.events "" findings.0.kind no_direct_io
 check_json lost.events "" evidence.lost 3
+# every read is streamed into the JSON, the PASS ones too, in the order they closed
+check_json overflow.events "--max-inflight 2" reads.2.verdict PASS
+check_json overflow.events "--max-inflight 2" reads.0.checks.returned.gap untracked
+check_json overflow.events "--max-details 1" summary.pass 3
+check_json lost.events "" reads.0.checks.offset.gap lost
+check_json lost.events "" evidence.loss_stamped false
 
 # stdin
 if "$T" replay --assert -q - < "$D/clean_dio.events"; then
@@ -128,6 +137,12 @@ bad_input() {	# NAME PATTERN ARGS...
 }
 printf 'req_start ts=1\nreq_end ts=2 rett=5\n' > "$W/bad.events"
 bad_input "bad line named" "bad.events:2: unknown key 'rett'" "$W/bad.events"
+bad_input "bad line: no partial JSON left" "bad.events:2" --json "$W/partial.json" "$W/bad.events"
+if [ -e "$W/partial.json" ]; then
+	t_fail "bad input leaves no JSON file" "$W/partial.json exists"
+else
+	t_pass "bad input leaves no JSON file"
+fi
 bad_input "missing file" "cannot open '$W/none.events'" "$W/none.events"
 bad_input "no file given" "give exactly one recorded stream FILE"
 bad_input "bad option value" "max-inflight wants" --max-inflight 0 "$D/clean_dio.events"
@@ -221,7 +236,7 @@ write_error "--binary -o /dev/full" "cannot write the binary form to /dev/full" 
 	--binary -o /dev/full "$D/clean_dio.events"
 write_error "--text to a full stdout" "cannot write the text form to stdout: No space left" \
 	--text "$D/clean_dio.rec"
-write_error "report to a full stdout" "write to stdout failed (No space left" \
+write_error "report to a full stdout" "cannot write the text report: No space left" \
 	"$D/clean_dio.rec"
 bad_input "-o without --text" "-o goes with --text or --binary" -o "$W/x" "$D/clean_dio.rec"
 bad_input "--text with report options" "only convert the record" --text --assert "$D/clean_dio.rec"
@@ -229,4 +244,16 @@ printf '!format erofs-diotrace 1\nreq_start ts=1\nreq_end ts=2 rett=5\n' > "$W/b
 bad_input "bad line of a text record named" "bad.txtrec:3: unknown key 'rett'" "$W/bad.txtrec"
 head -c 40 "$D/clean_dio.rec" | sed 's/DTREC/DTREX/' > "$W/bad.rec"
 bad_input "bad binary header named" "bad.rec: byte 0: not an erofs-diotrace record" "$W/bad.rec"
+bad_input "bad --max-details" "max-details wants" --max-details 0 "$D/clean_dio.events"
+
+# an output that cannot be written: one line, exit 2
+if [ -w /dev/full ]; then
+	"$T" replay -q --json /dev/full "$D/clean_dio.events" 2> "$W/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "cannot write /dev/full" "$W/err"; then
+		t_pass "JSON write error exits 2"
+	else
+		t_fail "JSON write error exits 2" "exit $rc: $(head -c 300 "$W/err")"
+	fi
+fi
 t_done

@@ -25,7 +25,7 @@ check_write_errors() {
 	$TO "$T" run --assert -o /dev/full -- true 2> "$W/we.err"
 	one_line_err "run --assert -o /dev/full: exit 2" $? 2 "-o /dev/full: write failed" "$W/we.err"
 	"$T" replay "$R/tests/data/clean_dio.txtrec" > /dev/full 2> "$W/we.err"
-	one_line_err "replay to a full stdout: exit 2, named" $? 2 "write to stdout failed" "$W/we.err"
+	one_line_err "replay to a full stdout: exit 2, named" $? 2 "cannot write the text report: No space left" "$W/we.err"
 	"$T" replay -q --json /dev/full "$R/tests/data/clean_dio.events" 2> "$W/we.err"
 	one_line_err "replay --json /dev/full: exit 2, named" $? 2 "cannot write JSON to '/dev/full'" "$W/we.err"
 }

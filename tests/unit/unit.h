@@ -29,10 +29,14 @@ static inline FILE *open_data(const char *name)
 	return f;
 }
 
-/* a finished engine fed with tests/data/NAME */
+/* a finished engine fed with tests/data/NAME; every request kept with details */
 static inline struct dt_engine *replay(const char *name, const struct dt_engine_opts *o)
 {
-	struct dt_engine *e = dt_engine_new(o);
+	struct dt_engine_opts ko = o ? *o : (struct dt_engine_opts){ 0 };
+	struct dt_engine *e;
+
+	ko.keep_pass = true;
+	e = dt_engine_new(&ko);
 	FILE *f = open_data(name);
 	unsigned int line = 0;
 	int r;

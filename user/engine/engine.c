@@ -2,13 +2,17 @@
 /*
  * The correlation engine: events in, one record per user read request out.
  *
- * Events from several CPUs may arrive slightly out of order, so they pass
- * through a small reorder heap first (sorted on ts within opts.reorder_ns).
- * A request opens at REQ_START and is found again by its kiocb cookie, or,
- * without one, by the task that is inside it (a task is in one read at a
- * time).  Backing-read completions come from any context and are linked by
- * the erofs_fileio_rq address (bk.rq).  A request closes when it has returned
- * and none of its backing reads is still pending; then ledger.c checks it.
+ * Events from several CPUs may arrive slightly out of order, so they are
+ * held and sorted on ts within opts.reorder_ns (a FIFO for the usual
+ * in-order arrival, a heap for the stragglers).  A request opens at
+ * REQ_START and is found again by its kiocb cookie, or, for events without
+ * one, by the task that is inside it (a task is in one read at a time; such
+ * a link is "weak" and never alone carries a FAIL when events were lost).
+ * Backing-read completions come from any context and are linked by the
+ * erofs_fileio_rq address (bk.rq).  A request closes when it has returned
+ * and none of its backing reads is still pending; verdict.c then checks it,
+ * folds it into the statistics and recycles it.  Every lookup is a hash
+ * table: the cost per event does not grow with the trace or the file count.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,11 +22,7 @@
 #define DEF_MAX_INFLIGHT	1024
 #define DEF_REORDER_NS		10000000ull
 #define DEF_REORDER_MAX		65536
-
-struct dt_heap_ent {
-	uint64_t ts, seq;
-	struct dt_event ev;
-};
+#define DEF_MAX_DETAILS		1000
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
@@ -56,18 +56,13 @@ struct dt_engine *dt_engine_new(const struct dt_engine_opts *opts)
 		e->opts.reorder_ns = DEF_REORDER_NS;
 	if (!e->opts.reorder_max)
 		e->opts.reorder_max = DEF_REORDER_MAX;
-	e->inflight = calloc(e->opts.max_inflight, sizeof(*e->inflight));
-	if (!e->inflight) {
-		free(e);
-		return NULL;
-	}
+	if (!e->opts.max_details)
+		e->opts.max_details = DEF_MAX_DETAILS;
 	return e;
 }
 
 static void rq_free(struct dt_rq *rq)
 {
-	if (!rq)
-		return;
 	free(rq->ext);
 	free(rq->bk);
 	free(rq);
@@ -75,20 +70,31 @@ static void rq_free(struct dt_rq *rq)
 
 void dt_engine_free(struct dt_engine *e)
 {
+	struct dt_rq *rq, *n;
 	size_t i;
 
 	if (!e)
 		return;
-	for (i = 0; i < e->nr_inflight; i++)
-		rq_free(e->inflight[i]);
-	for (i = 0; i < e->nr_closed; i++)
-		rq_free(e->closed[i]);
+	for (rq = e->lru_head; rq; rq = n) {
+		n = rq->lru_next;
+		rq_free(rq);
+	}
+	for (rq = e->free_rq; rq; rq = n) {
+		n = rq->lru_next;
+		rq_free(rq);
+	}
+	for (i = 0; i < e->nr_kept; i++)
+		rq_free(e->kept[i]);
 	for (i = 0; i < e->nr_notes; i++)
-		free(e->notes[i]);
+		free(e->notes[i].why);
 	for (i = 0; i < e->nr_reasons; i++)
 		free(e->reasons[i]);
-	free(e->inflight);
-	free(e->closed);
+	dt_hash_free(&e->by_cookie);
+	dt_hash_free(&e->by_tid);
+	dt_hash_free(&e->by_bk);
+	dt_hash_free(&e->by_file);
+	free(e->kept);
+	free(e->fifo);
 	free(e->heap);
 	free(e->files);
 	free(e->opens);
@@ -102,16 +108,19 @@ bool dt_role_bound(const struct dt_engine *e, enum dt_role r)
 
 struct dt_file *dt_file_get(struct dt_engine *e, uint64_t dev, uint64_t ino, bool erofs)
 {
+	struct dt_hent *h = dt_hash_get(&e->by_file, dev, ino);
 	struct dt_file *f;
-	size_t i;
 
-	for (i = e->nr_files; i-- > 0;)
-		if (e->files[i].dev == dev && e->files[i].ino == ino)
-			return &e->files[i];
+	if (h)
+		return &e->files[h->aux];
+	if (e->nr_files >= UINT32_MAX)
+		return NULL;
 	f = grow(e->files, &e->cap_files, e->nr_files + 1, sizeof(*f));
 	if (!f)
 		return NULL;
 	e->files = f;
+	if (dt_hash_put(&e->by_file, dev, ino, e, e->nr_files))
+		return NULL;
 	f = &e->files[e->nr_files++];
 	memset(f, 0, sizeof(*f));
 	f->dev = dev;
@@ -120,102 +129,201 @@ struct dt_file *dt_file_get(struct dt_engine *e, uint64_t dev, uint64_t ino, boo
 	return f;
 }
 
-static enum dt_role role_of(unsigned int type)
-{
-	switch (type) {
-	case DT_EV_REQ_START:
-	case DT_EV_REQ_END:		return DT_ROLE_REQ;
-	case DT_EV_DIO_START:
-	case DT_EV_DIO_END:		return DT_ROLE_DIO;
-	case DT_EV_EXTENT:		return DT_ROLE_EXTENT;
-	case DT_EV_BACKING_SUBMIT:
-	case DT_EV_BACKING_RET:		return DT_ROLE_BACKING_SUBMIT;
-	case DT_EV_BACKING_DONE:	return DT_ROLE_BACKING_DONE;
-	case DT_EV_PC_ADD:		return DT_ROLE_PC_ADD;
-	case DT_EV_PC_DEL:		return DT_ROLE_PC_DEL;
-	default:			return DT_ROLE_OPEN;
-	}
-}
+static const unsigned char role_of[DT_EV_MAX] = {
+	[DT_EV_REQ_START]	= DT_ROLE_REQ,
+	[DT_EV_REQ_END]		= DT_ROLE_REQ,
+	[DT_EV_DIO_START]	= DT_ROLE_DIO,
+	[DT_EV_DIO_END]		= DT_ROLE_DIO,
+	[DT_EV_EXTENT]		= DT_ROLE_EXTENT,
+	[DT_EV_BACKING_SUBMIT]	= DT_ROLE_BACKING_SUBMIT,
+	[DT_EV_BACKING_RET]	= DT_ROLE_BACKING_SUBMIT,
+	[DT_EV_BACKING_DONE]	= DT_ROLE_BACKING_DONE,
+	[DT_EV_PC_ADD]		= DT_ROLE_PC_ADD,
+	[DT_EV_PC_DEL]		= DT_ROLE_PC_DEL,
+	[DT_EV_OPEN]		= DT_ROLE_OPEN,
+};
 
 /* ---- the in-flight table ---- */
 
-static struct dt_rq *find_open(struct dt_engine *e, const struct dt_event *ev)
+static void stamp(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
 {
-	size_t i;
+	if (ev->drops != rq->drops0)
+		rq->touched = true;
+	if (ev->drops > rq->drops_max)
+		rq->drops_max = ev->drops;
+}
 
-	if (ev->cookie)
-		for (i = e->nr_inflight; i-- > 0;)
-			if (!e->inflight[i]->ended && e->inflight[i]->cookie == ev->cookie)
-				return e->inflight[i];
-	for (i = e->nr_inflight; i-- > 0;)
-		if (!e->inflight[i]->ended && e->inflight[i]->tid == ev->tid)
-			return e->inflight[i];
+/* the request tid is inside: the newest of its in-flight ones not yet returned */
+static struct dt_rq *open_of_tid(struct dt_engine *e, uint32_t tid)
+{
+	struct dt_hent *h = dt_hash_get(&e->by_tid, tid, 0);
+	struct dt_rq *rq;
+
+	for (rq = h ? h->p : NULL; rq; rq = rq->tid_prev)
+		if (!rq->ended)
+			return rq;
 	return NULL;
 }
 
-static int close_rq(struct dt_engine *e, size_t slot)
+static void unlink_tid(struct dt_engine *e, struct dt_rq *rq)
 {
-	struct dt_rq *rq = e->inflight[slot];
-	struct dt_rq **c;
+	struct dt_hent *h = dt_hash_get(&e->by_tid, rq->tid, 0);
+	struct dt_rq **pp;
 
-	c = grow(e->closed, &e->cap_closed, e->nr_closed + 1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	e->closed = c;
-	memmove(&e->inflight[slot], &e->inflight[slot + 1],
-		(e->nr_inflight - slot - 1) * sizeof(*e->inflight));
-	e->nr_inflight--;
-	e->closed[e->nr_closed++] = rq;
-	return 0;
-}
-
-static unsigned int pending_reads(const struct dt_rq *rq)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < rq->nr_bk; i++) {
-		const struct dt_bk_rec *b = &rq->bk[i];
-
-		if (b->done_seen)
-			continue;
-		if (b->ret_seen && b->ret != -DT_EIOCBQUEUED)
-			continue;
-		n++;
+	if (!h)
+		return;
+	if (h->p == rq) {
+		if (rq->tid_prev)
+			h->p = rq->tid_prev;
+		else
+			dt_hash_del_ent(&e->by_tid, h);
+		return;
 	}
-	return n;
+	for (pp = &((struct dt_rq *)h->p)->tid_prev; *pp; pp = &(*pp)->tid_prev)
+		if (*pp == rq) {
+			*pp = rq->tid_prev;
+			return;
+		}
 }
 
-static int maybe_close(struct dt_engine *e, struct dt_rq *rq)
+static void unlink_cookie(struct dt_engine *e, struct dt_rq *rq)
 {
-	size_t i;
-
-	if (!rq->ended || pending_reads(rq))
-		return 0;
-	for (i = 0; i < e->nr_inflight; i++)
-		if (e->inflight[i] == rq)
-			return close_rq(e, i);
-	return 0;
+	if (rq->cookie)
+		dt_hash_del_if(&e->by_cookie, rq->cookie, 0, rq);
 }
 
-/* ---- one handler per event type ---- */
+/* take rq out of every in-flight index and close it */
+static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
+{
+	unsigned int i;
+
+	if (!rq->in_flight)
+		return;
+	rq->in_flight = false;
+	if (!rq->closed_by)
+		rq->closed_by = why;
+	if (!rq->ended)		/* REQ_END unlinked it already */
+		unlink_cookie(e, rq);
+	unlink_tid(e, rq);
+	for (i = 0; i < rq->nr_bk; i++)	/* a completion removes its own entry */
+		if (!rq->bk[i].done_seen)
+			dt_hash_del_if(&e->by_bk, rq->bk[i].rq, 0, rq);
+	if (rq->lru_prev)
+		rq->lru_prev->lru_next = rq->lru_next;
+	else
+		e->lru_head = rq->lru_next;
+	if (rq->lru_next)
+		rq->lru_next->lru_prev = rq->lru_prev;
+	else
+		e->lru_tail = rq->lru_prev;
+	rq->lru_prev = rq->lru_next = NULL;
+	e->nr_inflight--;
+	dt_rq_closed(e, rq);
+}
+
+static bool pending(const struct dt_bk_rec *b)
+{
+	return !b->done_seen && (!b->ret_seen || b->ret == -DT_EIOCBQUEUED);
+}
+
+static void maybe_close(struct dt_engine *e, struct dt_rq *rq)
+{
+	unsigned int i;
+
+	if (!rq->ended)
+		return;
+	for (i = 0; i < rq->nr_bk; i++)
+		if (pending(&rq->bk[i]))
+			return;
+	close_rq(e, rq, DT_GAP_NONE);
+}
+
+#define KEEP_CAP	64	/* extents / backing reads a recycled record keeps room for */
+
+void dt_rq_recycle(struct dt_engine *e, struct dt_rq *rq)
+{
+	if (rq->cap_ext > KEEP_CAP) {	/* one huge read does not pin its arrays */
+		free(rq->ext);
+		rq->ext = NULL;
+		rq->cap_ext = 0;
+	}
+	if (rq->cap_bk > KEEP_CAP) {
+		free(rq->bk);
+		rq->bk = NULL;
+		rq->cap_bk = 0;
+	}
+	rq->lru_next = e->free_rq;
+	e->free_rq = rq;
+}
+
+static struct dt_rq *rq_alloc(struct dt_engine *e)
+{
+	struct dt_rq *rq = e->free_rq;
+	struct dt_ext_rec *ext;
+	struct dt_bk_rec *bk;
+	unsigned int cap_ext, cap_bk;
+
+	if (!rq)
+		return calloc(1, sizeof(*rq));
+	e->free_rq = rq->lru_next;
+	ext = rq->ext;
+	bk = rq->bk;
+	cap_ext = rq->cap_ext;
+	cap_bk = rq->cap_bk;
+	/* the reasons (chk[].why) are written only when formatted */
+	memset(rq, 0, offsetof(struct dt_rq, chk));
+	memset(&rq->verdict, 0, sizeof(*rq) - offsetof(struct dt_rq, verdict));
+	rq->ext = ext;
+	rq->bk = bk;
+	rq->cap_ext = cap_ext;
+	rq->cap_bk = cap_bk;
+	return rq;
+}
+
+/*
+ * A new read on a tid whose older read is still in flight: the older one lost
+ * its end (or its completion) if events were dropped since it started (a
+ * higher stamp), or, without stamps, if the two are not told apart by their
+ * cookies (one task, one syscall at a time).
+ */
+static void supersede(struct dt_engine *e, const struct dt_event *ev)
+{
+	struct dt_hent *h = dt_hash_get(&e->by_tid, ev->tid, 0);
+	struct dt_rq *rq = h ? h->p : NULL, *prev;
+
+	for (; rq; rq = prev) {
+		prev = rq->tid_prev;
+		if (e->opts.loss_stamped ? ev->drops == rq->drops0 :
+		    rq->ended || (ev->cookie && rq->cookie && ev->cookie != rq->cookie))
+			continue;
+		inc_sat(&e->st.superseded);
+		close_rq(e, rq, DT_GAP_LOST);
+	}
+}
 
 static int on_req_start(struct dt_engine *e, const struct dt_event *ev)
 {
 	struct dt_file *f = dt_file_get(e, ev->dev, ev->ino, true);
+	struct dt_hent *h;
 	struct dt_rq *rq;
 
 	if (!f)
 		return -ENOMEM;
+	supersede(e, ev);
 	if (e->nr_inflight >= e->opts.max_inflight) {
-		e->st.untracked++;
-		f->untracked++;
-		return 0;
+		/* the oldest goes: closed INCONCLUSIVE, counted */
+		inc_sat(&e->st.untracked);
+		inc_sat(&e->files[e->lru_head->file].untracked);
+		close_rq(e, e->lru_head, DT_GAP_UNTRACKED);
+		f = dt_file_get(e, ev->dev, ev->ino, true);
 	}
-	rq = calloc(1, sizeof(*rq));
+	rq = rq_alloc(e);
 	if (!rq)
 		return -ENOMEM;
 	rq->id = ++e->next_id;
+	rq->file = (uint32_t)(f - e->files);
 	rq->cookie = ev->cookie;
+	rq->start_cookie = !!ev->cookie;
 	rq->pid = ev->pid;
 	rq->tid = ev->tid;
 	memcpy(rq->comm, ev->comm, sizeof(rq->comm));
@@ -229,21 +337,45 @@ static int on_req_start(struct dt_engine *e, const struct dt_event *ev)
 	rq->fd = ev->req.fd;
 	rq->ts_start = ev->ts_ns;
 	rq->direct = !!(ev->req.flags & DT_IOCB_DIRECT);
-	e->inflight[e->nr_inflight++] = rq;
+	rq->drops0 = rq->drops_max = ev->drops;
+	if (rq->cookie && dt_hash_put(&e->by_cookie, rq->cookie, 0, rq, 0))
+		goto nomem;
+	h = dt_hash_get(&e->by_tid, rq->tid, 0);
+	rq->tid_prev = h ? h->p : NULL;
+	if (dt_hash_put(&e->by_tid, rq->tid, 0, rq, 0)) {
+		unlink_cookie(e, rq);
+		goto nomem;
+	}
+	rq->in_flight = true;
+	rq->lru_prev = e->lru_tail;
+	if (e->lru_tail)
+		e->lru_tail->lru_next = rq;
+	else
+		e->lru_head = rq;
+	e->lru_tail = rq;
+	e->nr_inflight++;
 	return 0;
+nomem:
+	dt_rq_recycle(e, rq);
+	return -ENOMEM;
 }
 
-static int on_req_end(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
+static void on_req_end(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev, bool weak)
 {
 	rq->ended = true;
 	rq->ts_end = ev->ts_ns;
 	rq->l.returned = ev->req.ret;
+	rq->weak_end = weak;
+	if ((rq->flags & DT_IOCB_DIRECT) && ev->req.ret > 0)
+		inc_sat(&e->direct_ok);
+	rq->end_by_cookie = !weak;
 	if (!rq->isize || rq->isize == DT_UNKNOWN)
 		rq->isize = ev->req.isize ? ev->req.isize : rq->isize;
-	return maybe_close(e, rq);
+	unlink_cookie(e, rq);	/* the kiocb may be reused by the next read */
+	maybe_close(e, rq);
 }
 
-static void on_dio(struct dt_rq *rq, const struct dt_event *ev)
+static int on_dio(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
 {
 	rq->direct = true;
 	if (ev->type == DT_EV_DIO_START) {
@@ -253,8 +385,11 @@ static void on_dio(struct dt_rq *rq, const struct dt_event *ev)
 		rq->dio_ended = true;
 		rq->dio_out = ev->dio;
 	}
-	if (!rq->cookie)
+	if (!rq->cookie && ev->cookie) {
 		rq->cookie = ev->cookie;
+		return dt_hash_put(&e->by_cookie, rq->cookie, 0, rq, 0);
+	}
+	return 0;
 }
 
 static int on_extent(struct dt_rq *rq, const struct dt_event *ev)
@@ -284,11 +419,15 @@ static int on_bk_submit(struct dt_engine *e, struct dt_rq *rq, const struct dt_e
 	struct dt_bk_rec *b;
 	size_t cap = rq->cap_bk;
 
+	if (!f)
+		return -ENOMEM;
 	b = grow(rq->bk, &cap, rq->nr_bk + 1, sizeof(*b));
-	if (!b || !f)
+	if (!b)
 		return -ENOMEM;
 	rq->bk = b;
 	rq->cap_bk = cap;
+	if (dt_hash_put(&e->by_bk, ev->bk.rq, 0, rq, rq->nr_bk))
+		return -ENOMEM;
 	b = &rq->bk[rq->nr_bk++];
 	memset(b, 0, sizeof(*b));
 	b->rq = ev->bk.rq;
@@ -299,85 +438,87 @@ static int on_bk_submit(struct dt_engine *e, struct dt_rq *rq, const struct dt_e
 	b->flags = ev->bk.flags;
 	b->expect_pos = -1;
 	b->after_dio = rq->dio_ended;
-	f->bk_reads++;
-	f->bk_bytes += ev->bk.len;
+	inc_sat(&f->bk_reads);
+	f->bk_bytes = add_sat(f->bk_bytes, ev->bk.len);
 	return 0;
 }
 
-static struct dt_bk_rec *find_bk(struct dt_rq *rq, uint64_t addr, bool want_ret)
+/* the backing read at address addr, if a request in flight owns it */
+static struct dt_bk_rec *find_bk(struct dt_engine *e, uint64_t addr, struct dt_rq **rqp)
 {
-	unsigned int i;
+	struct dt_hent *h = dt_hash_get(&e->by_bk, addr, 0);
+	struct dt_rq *rq;
 
-	for (i = rq->nr_bk; i-- > 0;) {
-		struct dt_bk_rec *b = &rq->bk[i];
-
-		if (b->rq != addr)
-			continue;
-		if (want_ret ? !b->ret_seen : !b->done_seen)
-			return b;
-	}
-	return NULL;
+	if (!h)
+		return NULL;
+	rq = h->p;
+	if (h->aux >= rq->nr_bk || rq->bk[h->aux].rq != addr)
+		return NULL;
+	*rqp = rq;
+	return &rq->bk[h->aux];
 }
 
-static int on_bk_ret(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
+static void on_bk_ret(struct dt_engine *e, const struct dt_event *ev, bool *claimed)
 {
-	struct dt_bk_rec *b = find_bk(rq, ev->bk.rq, true);
+	struct dt_rq *rq;
+	struct dt_bk_rec *b = find_bk(e, ev->bk.rq, &rq);
 
-	if (!b) {
-		e->st.orphans[ev->type]++;
-		return 0;
-	}
+	if (!b || b->ret_seen)
+		return;
+	*claimed = true;
+	stamp(e, rq, ev);
 	b->ret_seen = true;
 	b->ret = ev->bk.ret;
-	return 0;
+	if (b->ret == -DT_EIOCBQUEUED)
+		inc_sat(&e->st.queued_returns);
+	maybe_close(e, rq);
 }
 
-static int on_bk_done(struct dt_engine *e, const struct dt_event *ev)
+static void on_bk_done(struct dt_engine *e, const struct dt_event *ev, bool *claimed)
 {
-	struct dt_bk_rec *b = NULL;
-	struct dt_rq *rq = NULL;
-	size_t i;
+	struct dt_rq *rq;
+	struct dt_bk_rec *b = find_bk(e, ev->bk.rq, &rq);
 
-	for (i = e->nr_inflight; i-- > 0 && !b;) {
-		rq = e->inflight[i];
-		b = find_bk(rq, ev->bk.rq, false);
-	}
-	if (!b) {
-		e->st.orphans[ev->type]++;
-		return 0;
-	}
+	if (!b || b->done_seen)
+		return;
+	*claimed = true;
+	stamp(e, rq, ev);
 	b->done_seen = true;
 	b->result = ev->bk.ret;
 	b->done_tid = ev->tid;
 	if (rq->ended || (rq->dio_ended && !b->after_dio))
 		b->late = true;
-	return maybe_close(e, rq);
+	dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);	/* the address may be reused */
+	maybe_close(e, rq);
 }
 
-static void on_pc(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
+static int on_pc(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
 {
 	uint64_t bytes = (uint64_t)ev->pc.nr_pages * e->opts.page_size;
 	struct dt_file *f = dt_file_get(e, ev->dev, ev->ino, ev->pc.is_erofs);
 
 	if (!f)
-		return;
+		return -ENOMEM;
 	if (ev->type == DT_EV_PC_DEL) {
-		f->pc_deleted += bytes;
-		return;
+		f->pc_deleted = add_sat(f->pc_deleted, bytes);
+		return 0;
 	}
 	/* an EROFS insert belongs to the read only if it is the same inode */
 	if (rq && ev->pc.is_erofs && (rq->dev != ev->dev || rq->ino != ev->ino))
 		rq = NULL;
 	if (!rq) {
-		f->pc_outside += bytes;
-		e->st.orphans[ev->type]++;
-		return;
+		f->pc_outside = add_sat(f->pc_outside, bytes);
+		inc_sat(&e->st.orphans[ev->type]);
+		return 0;
 	}
-	f->pc_in_reads += bytes;
+	stamp(e, rq, ev);
+	rq->weak_any = true;
+	f->pc_in_reads = add_sat(f->pc_in_reads, bytes);
 	if (ev->pc.is_erofs)
-		rq->l.erofs_pc_bytes += bytes;
+		rq->l.erofs_pc_bytes = add_sat(rq->l.erofs_pc_bytes, bytes);
 	else
-		rq->l.backing_pc_bytes += bytes;
+		rq->l.backing_pc_bytes = add_sat(rq->l.backing_pc_bytes, bytes);
+	return 0;
 }
 
 static int on_open(struct dt_engine *e, const struct dt_event *ev)
@@ -386,8 +527,11 @@ static int on_open(struct dt_engine *e, const struct dt_event *ev)
 
 	if (!ev->dev && !ev->ino)
 		return 0;	/* not on EROFS */
-	e->st.erofs_opens++;
+	inc_sat(&e->st.erofs_opens);
 	if (!(ev->open.flags & DT_O_DIRECT) || ev->open.ret != -EINVAL)
+		return 0;
+	inc_sat(&e->st.refused_opens);
+	if (e->nr_opens >= DT_MAX_OPENS)
 		return 0;
 	o = grow(e->opens, &e->cap_opens, e->nr_opens + 1, sizeof(*o));
 	if (!o)
@@ -403,66 +547,81 @@ static int on_open(struct dt_engine *e, const struct dt_event *ev)
 	memcpy(o->comm, ev->comm, sizeof(o->comm));
 	memcpy(o->path, ev->open.path, sizeof(o->path));
 	o->path[DT_PATH_MAX - 1] = '\0';
-	e->st.refused_opens++;
 	return 0;
 }
 
-/* belongs to a request of this task; an EXTENT of another inode does not */
-static struct dt_rq *claim(struct dt_engine *e, const struct dt_event *ev)
+/*
+ * The request an event belongs to: by its cookie (proof), else by the task
+ * inside a read (*weak).  An event with a cookie never joins a request with
+ * another cookie; an EXTENT or DIO of another inode never joins at all.
+ */
+static struct dt_rq *claim(struct dt_engine *e, const struct dt_event *ev, bool *weak)
 {
-	struct dt_rq *rq = find_open(e, ev);
+	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
+	struct dt_rq *rq;
 
-	if (rq && ev->type == DT_EV_EXTENT && (ev->dev || ev->ino) &&
-	    (ev->dev != rq->dev || ev->ino != rq->ino))
-		rq = NULL;
-	if (!rq && ev->type != DT_EV_PC_ADD)
-		e->st.orphans[ev->type]++;
+	*weak = false;
+	if (h)
+		return h->p;
+	rq = open_of_tid(e, ev->tid);
+	if (!rq)
+		return NULL;
+	if (ev->cookie && rq->cookie && ev->cookie != rq->cookie)
+		return NULL;
+	if ((ev->type == DT_EV_EXTENT || ev->type == DT_EV_DIO_START || ev->type == DT_EV_DIO_END) &&
+	    (ev->dev || ev->ino) && (ev->dev != rq->dev || ev->ino != rq->ino))
+		return NULL;
+	*weak = true;
 	return rq;
 }
 
 static int process(struct dt_engine *e, const struct dt_event *ev)
 {
+	bool weak = false, claimed = false;
 	struct dt_rq *rq;
+	int err = 0;
 
-	if (ev->type == DT_EV_REQ_START)
-		return on_req_start(e, ev);
-	if (ev->type == DT_EV_BACKING_DONE)
-		return on_bk_done(e, ev);
-	if (ev->type == DT_EV_OPEN)
-		return on_open(e, ev);
-	if (ev->type == DT_EV_PC_DEL) {
-		on_pc(e, NULL, ev);
-		return 0;
-	}
-	rq = claim(e, ev);
-	if (ev->type == DT_EV_PC_ADD) {
-		on_pc(e, rq, ev);
-		return 0;
-	}
-	if (!rq)
-		return 0;
 	switch (ev->type) {
-	case DT_EV_REQ_END:
-		return on_req_end(e, rq, ev);
-	case DT_EV_DIO_START:
-	case DT_EV_DIO_END:
-		on_dio(rq, ev);
-		return 0;
-	case DT_EV_EXTENT:
-		return on_extent(rq, ev);
-	case DT_EV_BACKING_SUBMIT:
-		return on_bk_submit(e, rq, ev);
+	case DT_EV_REQ_START:
+		return on_req_start(e, ev);
 	case DT_EV_BACKING_RET:
-		return on_bk_ret(e, rq, ev);
+		on_bk_ret(e, ev, &claimed);
+		break;
+	case DT_EV_BACKING_DONE:
+		on_bk_done(e, ev, &claimed);
+		break;
+	case DT_EV_OPEN:
+		return on_open(e, ev);
+	case DT_EV_PC_DEL:
+		return on_pc(e, NULL, ev);
+	case DT_EV_PC_ADD:
+		return on_pc(e, open_of_tid(e, ev->tid), ev);
+	default:
+		rq = claim(e, ev, &weak);
+		if (!rq)
+			break;
+		claimed = true;
+		stamp(e, rq, ev);
+		rq->weak_any |= weak;
+		if (ev->type == DT_EV_REQ_END)
+			on_req_end(e, rq, ev, weak);
+		else if (ev->type == DT_EV_EXTENT)
+			err = on_extent(rq, ev);
+		else if (ev->type == DT_EV_BACKING_SUBMIT)
+			err = on_bk_submit(e, rq, ev);
+		else
+			err = on_dio(e, rq, ev);
 	}
-	return 0;
+	if (!claimed)
+		inc_sat(&e->st.orphans[ev->type]);
+	return err;
 }
 
-/* ---- reorder heap ---- */
+/* ---- reorder: FIFO for events in order, heap for the rest ---- */
 
-static bool heap_less(const struct dt_heap_ent *a, const struct dt_heap_ent *b)
+static bool ent_less(const struct dt_heap_ent *a, const struct dt_heap_ent *b)
 {
-	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+	return a->ev.ts_ns < b->ev.ts_ns || (a->ev.ts_ns == b->ev.ts_ns && a->seq < b->seq);
 }
 
 static void heap_swap(struct dt_heap_ent *a, struct dt_heap_ent *b)
@@ -473,7 +632,7 @@ static void heap_swap(struct dt_heap_ent *a, struct dt_heap_ent *b)
 	*b = t;
 }
 
-static int heap_push(struct dt_engine *e, const struct dt_event *ev)
+static int heap_push(struct dt_engine *e, const struct dt_event *ev, uint64_t seq)
 {
 	struct dt_heap_ent *h;
 	size_t i;
@@ -483,30 +642,28 @@ static int heap_push(struct dt_engine *e, const struct dt_event *ev)
 		return -ENOMEM;
 	e->heap = h;
 	i = e->nr_heap++;
-	h[i].ts = ev->ts_ns;
-	h[i].seq = e->seq++;
+	h[i].seq = seq;
 	h[i].ev = *ev;
-	while (i && heap_less(&h[i], &h[(i - 1) / 2])) {
+	while (i && ent_less(&h[i], &h[(i - 1) / 2])) {
 		heap_swap(&h[i], &h[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
 	return 0;
 }
 
-static void heap_pop(struct dt_engine *e, struct dt_event *out)
+static void heap_pop(struct dt_engine *e)
 {
 	struct dt_heap_ent *h = e->heap;
 	size_t i = 0, n;
 
-	*out = h[0].ev;
 	h[0] = h[--e->nr_heap];
 	n = e->nr_heap;
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 
-		if (l < n && heap_less(&h[l], &h[m]))
+		if (l < n && ent_less(&h[l], &h[m]))
 			m = l;
-		if (r < n && heap_less(&h[r], &h[m]))
+		if (r < n && ent_less(&h[r], &h[m]))
 			m = r;
 		if (m == i)
 			break;
@@ -515,18 +672,62 @@ static void heap_pop(struct dt_engine *e, struct dt_event *out)
 	}
 }
 
+static struct dt_heap_ent *fifo_at(const struct dt_engine *e, size_t i)
+{
+	return &e->fifo[(e->fifo_head + i) & (e->fifo_cap - 1)];
+}
+
+/* double the ring, unrolling it (apart: the common path stays small) */
+static __attribute__((noinline)) int fifo_grow(struct dt_engine *e)
+{
+	size_t cap = e->fifo_cap ? e->fifo_cap * 2 : 256, i;
+	struct dt_heap_ent *n = malloc(cap * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	for (i = 0; i < e->fifo_n; i++)
+		n[i] = *fifo_at(e, i);
+	free(e->fifo);
+	e->fifo = n;
+	e->fifo_cap = cap;
+	e->fifo_head = 0;
+	return 0;
+}
+
+static inline int fifo_push(struct dt_engine *e, const struct dt_event *ev, uint64_t seq)
+{
+	struct dt_heap_ent *x;
+
+	if (e->fifo_n == e->fifo_cap && fifo_grow(e))
+		return -ENOMEM;
+	x = fifo_at(e, e->fifo_n++);
+	x->seq = seq;
+	x->ev = *ev;
+	return 0;
+}
+
 static int drain(struct dt_engine *e, bool all)
 {
-	struct dt_event ev;
-	int err;
+	/* events at or before limit are out of the reorder window */
+	uint64_t limit = e->max_ts > e->opts.reorder_ns ? e->max_ts - e->opts.reorder_ns - 1 : 0;
 
-	while (e->nr_heap) {
-		bool old = e->heap[0].ts + e->opts.reorder_ns < e->max_ts;
+	if (!all && e->max_ts <= e->opts.reorder_ns && e->fifo_n + e->nr_heap <= e->opts.reorder_max)
+		return 0;
+	while (e->fifo_n || e->nr_heap) {
+		struct dt_heap_ent *f = e->fifo_n ? &e->fifo[e->fifo_head] : NULL;
+		bool from_heap = !f || (e->nr_heap && ent_less(&e->heap[0], f));
+		struct dt_heap_ent *x = from_heap ? &e->heap[0] : f;
+		int err;
 
-		if (!all && !old && e->nr_heap <= e->opts.reorder_max)
+		if (!all && x->ev.ts_ns > limit && e->fifo_n + e->nr_heap <= e->opts.reorder_max)
 			break;
-		heap_pop(e, &ev);
-		err = process(e, &ev);
+		err = process(e, &x->ev);
+		if (from_heap) {
+			heap_pop(e);
+		} else {
+			e->fifo_head = (e->fifo_head + 1) & (e->fifo_cap - 1);
+			e->fifo_n--;
+		}
 		if (err)
 			return err;
 	}
@@ -540,123 +741,34 @@ int dt_engine_feed_drain(struct dt_engine *e)
 
 int dt_engine_feed(struct dt_engine *e, const struct dt_event *ev)
 {
+	uint64_t seq;
 	int err;
 
 	if (e->finished)
 		return -EINVAL;
-	e->st.events++;
+	inc_sat(&e->st.events);
 	if (ev->version != DT_EVENT_VERSION || !ev->type || ev->type >= DT_EV_MAX) {
-		e->st.bad_events++;
+		inc_sat(&e->st.bad_events);
 		return -EINVAL;
 	}
-	e->st.role_events[role_of(ev->type)]++;
-	if (ev->ts_ns < e->max_ts)
-		e->st.reordered++;
-	else
+	inc_sat(&e->st.role_events[role_of[ev->type]]);
+	seq = e->seq++;
+	if (ev->ts_ns < e->max_ts) {
+		inc_sat(&e->st.reordered);
+		err = e->fifo_n && ev->ts_ns >= fifo_at(e, e->fifo_n - 1)->ev.ts_ns ?
+		      fifo_push(e, ev, seq) : heap_push(e, ev, seq);
+	} else {
 		e->max_ts = ev->ts_ns;
-	err = heap_push(e, ev);
+		err = fifo_push(e, ev, seq);
+	}
 	if (err)
 		return err;
 	return drain(e, false);
 }
 
-/* ---- evidence problems ---- */
-
-void dt_engine_note_lost(struct dt_engine *e, uint64_t lost)
+/* close what is still in flight, oldest first: unfinished, or pending */
+void dt_engine_close_all(struct dt_engine *e)
 {
-	e->st.lost += lost;
-}
-
-void dt_engine_note_unbound(struct dt_engine *e, enum dt_role role, const char *why)
-{
-	if (role >= DT_ROLE_MAX)
-		return;
-	e->roles[role].unbound = true;
-	snprintf(e->roles[role].why, sizeof(e->roles[role].why), "%s",
-		 why && *why ? why : "no program could be attached");
-}
-
-void dt_engine_note_bound(struct dt_engine *e, enum dt_role role, const char *how)
-{
-	if (role >= DT_ROLE_MAX || !how)
-		return;
-	snprintf(e->roles[role].how, sizeof(e->roles[role].how), "%s", how);
-}
-
-void dt_engine_note_counters(struct dt_engine *e, const uint64_t cnt[DT_CNT_MAX])
-{
-	unsigned int i;
-
-	/* cumulative: a snapshot never takes a counter back */
-	for (i = 0; i < DT_CNT_MAX; i++)
-		if (cnt[i] > e->cnt[i])
-			e->cnt[i] = cnt[i];
-	e->have_cnt = true;
-	if (e->cnt[DT_CNT_RB_DROPPED] > e->st.lost)
-		e->st.lost = e->cnt[DT_CNT_RB_DROPPED];
-}
-
-void dt_engine_note_pc_outside(struct dt_engine *e, uint64_t dev, uint64_t ino, bool erofs,
-			       uint64_t added, uint64_t deleted)
-{
-	struct dt_file *f = dt_file_get(e, dev, ino, erofs);
-
-	if (!f)
-		return;
-	f->pc_outside += added;
-	f->pc_deleted += deleted;
-}
-
-void dt_engine_note_truncated(struct dt_engine *e, const char *where)
-{
-	char why[160];
-
-	snprintf(why, sizeof(why), "record truncated at %s", where ? where : "an unknown offset");
-	dt_engine_note_inconclusive(e, why);
-}
-
-void dt_engine_note_inconclusive(struct dt_engine *e, const char *why)
-{
-	if (e->nr_notes >= DT_MAX_REASONS)
-		return;
-	e->notes[e->nr_notes] = strdup(why ? why : "unspecified");
-	if (e->notes[e->nr_notes])
-		e->nr_notes++;
-}
-
-/* ---- accessors ---- */
-
-size_t dt_engine_nr_requests(const struct dt_engine *e)
-{
-	return e->nr_closed;
-}
-
-const struct dt_rq *dt_engine_request(const struct dt_engine *e, size_t i)
-{
-	return i < e->nr_closed ? e->closed[i] : NULL;
-}
-
-size_t dt_engine_nr_files(const struct dt_engine *e)
-{
-	return e->nr_files;
-}
-
-const struct dt_file *dt_engine_file(const struct dt_engine *e, size_t i)
-{
-	return i < e->nr_files ? &e->files[i] : NULL;
-}
-
-const struct dt_stats *dt_engine_stats(const struct dt_engine *e)
-{
-	return &e->st;
-}
-
-const char *dt_engine_reason(const struct dt_engine *e, size_t i)
-{
-	return i < e->nr_reasons ? e->reasons[i] : NULL;
-}
-
-enum dt_verdict dt_engine_verdict(const struct dt_engine *e)
-{
-	return e->finished ? e->verdict : DT_INCONCLUSIVE;
+	while (e->lru_head)
+		close_rq(e, e->lru_head, e->lru_head->ended ? DT_GAP_NONE : DT_GAP_UNFINISHED);
 }

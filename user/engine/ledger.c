@@ -9,9 +9,14 @@
  * m_pa + (logical offset - m_la) of the piece it reads.
  *
  * Every check knows which probe roles it needs and whether it depends on
- * seeing every event.  A missing role, lost events or a request that never
- * returned turn its PASS (and any FAIL that rests on something *not* seen)
- * into INCONCLUSIVE; a FAIL that rests on something seen stays a FAIL.
+ * seeing every event.  A missing or silent role, lost events or a request
+ * that never returned turn its PASS (and any FAIL that rests on something
+ * *not* seen) into INCONCLUSIVE; a FAIL that rests on something seen stays a
+ * FAIL, unless what was seen is linked to the request by its thread only and
+ * events were lost while it was in flight (then the link is a guess).
+ *
+ * The reasons are formatted only when asked (fmt): a PASS request nobody
+ * prints costs no snprintf.  The engine is single-threaded.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,19 +38,21 @@ struct sweep {
 	size_t np;
 };
 
-static void set(struct dt_check_result *c, enum dt_status st, const char *fmt, ...)
+static bool fmt_why;		/* format the reasons in this evaluation */
+static bool assume_loss;	/* evaluate as if events had been lost (unstamped) */
+static unsigned int bad_roles;	/* unbound or silent roles, this evaluation */
+
+/* the status, and the reason only if it is to be formatted (no varargs call otherwise) */
+#define set(c, status, ...)	((c)->st = (status), \
+				 fmt_why ? set_why((c), __VA_ARGS__) : (void)0)
+
+static void set_why(struct dt_check_result *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	c->st = st;
 	va_start(ap, fmt);
 	vsnprintf(c->why, sizeof(c->why), fmt, ap);
 	va_end(ap);
-}
-
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
 }
 
 static int cmp_ext(const void *a, const void *b)
@@ -61,16 +68,20 @@ static int cmp_ext(const void *a, const void *b)
 /* sweep the extents over [lo, hi) in file order; pieces only if s->pc */
 static int sweep(const struct dt_rq *rq, uint64_t lo, uint64_t hi, struct sweep *s)
 {
-	const struct dt_ext_rec **v;
+	const struct dt_ext_rec *small[8], **v = small;
 	uint64_t cur = lo;
 	unsigned int i;
+	bool sorted = true;
 
-	v = calloc(rq->nr_ext + 1, sizeof(*v));
-	if (!v)
+	if (rq->nr_ext > 8 && !(v = calloc(rq->nr_ext, sizeof(*v))))
 		return -ENOMEM;
-	for (i = 0; i < rq->nr_ext; i++)
+	for (i = 0; i < rq->nr_ext; i++) {
 		v[i] = &rq->ext[i];
-	qsort(v, rq->nr_ext, sizeof(*v), cmp_ext);
+		if (i && v[i]->m_la < v[i - 1]->m_la)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(v, rq->nr_ext, sizeof(*v), cmp_ext);
 	for (i = 0; i < rq->nr_ext; i++) {
 		const struct dt_ext_rec *x = v[i];
 		uint64_t st = x->m_la > cur ? x->m_la : cur;
@@ -95,7 +106,8 @@ static int sweep(const struct dt_rq *rq, uint64_t lo, uint64_t hi, struct sweep 
 		s->covered += end - st;
 		cur = end;
 	}
-	free(v);
+	if (v != small)
+		free(v);
 	return 0;
 }
 
@@ -169,6 +181,15 @@ static uint64_t clamp_eof(const struct dt_rq *rq)
 	return rq->len < rq->isize - rq->pos ? rq->len : rq->isize - rq->pos;
 }
 
+static const char *unended(const struct dt_rq *rq)
+{
+	if (rq->closed_by == DT_GAP_UNTRACKED)
+		return "dropped before its end: the in-flight table was full (--max-inflight)";
+	if (rq->closed_by == DT_GAP_LOST)
+		return "its thread started another read after events were lost: this one's end was lost";
+	return "the read had not returned when tracing ended";
+}
+
 static const char *errname(int64_t ret, char *buf, size_t n)
 {
 	const char *s = dt_errno_name(ret);
@@ -191,7 +212,7 @@ static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused
 	char b[24];
 
 	if (!rq->ended)
-		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
 	if (refused && (((uint64_t)rq->pos | rq->len) & bmask))
 		return set(c, DT_ST_PASS, "misaligned O_DIRECT read refused with EINVAL");
 	if (refused)
@@ -225,7 +246,7 @@ static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
 	*positive = true;
 	*complete = false;
 	if (!rq->ended)
-		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
 	if (l->counters_read || (rq->dio_ended ? rq->dio_out.ret : l->returned) >= 0) {
 		const char *src = l->counters_read ? "kernel counters" :
 				  rq->dio_ended ? "the DIO's return value" : "the return value";
@@ -258,7 +279,7 @@ static void chk_ledger(struct dt_rq *rq)
 	uint64_t sum = l->inline_bytes + l->zero_bytes + l->bk_completed;
 
 	if (!rq->ended)
-		return set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
 	if (!l->counters_read && (rq->dio_ended ? rq->dio_out.ret : l->returned) < 0)
 		return set(c, DT_ST_NA, "done not readable and the read failed: done is inferred from this ledger");
 	if (l->done == sum)
@@ -355,7 +376,9 @@ static void chk_async(struct dt_rq *rq)
 				   (unsigned long long)b->rq, b->done_tid);
 	}
 	if (l->pending)
-		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads never completed in the trace", l->pending);
+		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads never completed in the trace%s",
+			   l->pending, rq->closed_by == DT_GAP_UNTRACKED ?
+			   " (dropped: the in-flight table was full)" : "");
 	set(c, DT_ST_PASS, "%u backing reads completed before the read returned (%u asynchronously)",
 	    n, queued);
 }
@@ -375,27 +398,95 @@ static void chk_direct(const struct dt_engine *e, struct dt_rq *rq)
 
 /* ---- evidence: roles, lost events, unfinished requests ---- */
 
-static void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
-		     unsigned int roles, bool complete, bool positive)
+/* events were lost while rq was in flight, as far as can be told */
+static bool lossy(const struct dt_engine *e, const struct dt_rq *rq)
+{
+	if (e->opts.loss_stamped)
+		return rq->touched;
+	return assume_loss || dt_loss_unstamped(e);
+}
+
+/* the check rests on an event linked to rq by its thread only */
+static bool weak(const struct dt_rq *rq, enum dt_check k)
+{
+	if (k == DT_CHK_RETURN)
+		return rq->weak_end;
+	/* a START and an END matched by cookie bracket what the thread did */
+	return rq->weak_any && !(rq->start_cookie && rq->end_by_cookie);
+}
+
+static void gap(struct dt_check_result *c, enum dt_gap g)
+{
+	c->st = DT_ST_INCONCLUSIVE;
+	c->gap = g;
+}
+
+static void lost_why(const struct dt_engine *e, struct dt_rq *rq, struct dt_check_result *c,
+		     const char *old)
+{
+	if (!fmt_why)
+		return;
+	if (e->opts.loss_stamped)
+		snprintf(c->why, sizeof(c->why), "%llu events dropped while this read was in flight "
+			 "(seen: %.120s)", (unsigned long long)(rq->drops_max - rq->drops0), old);
+	else
+		snprintf(c->why, sizeof(c->why), "%llu events lost%s (seen: %.120s)",
+			 (unsigned long long)e->st.lost,
+			 e->st.lost ? "" : " (assumed)", old);
+}
+
+static void evidence_slow(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
+			  unsigned int roles, bool complete, bool positive)
 {
 	struct dt_check_result *c = &rq->chk[k];
+	bool linked = weak(rq, k);
 	char old[sizeof(c->why)];
 	unsigned int r;
 
-	if (c->st == DT_ST_NA || (c->st == DT_ST_FAIL && positive))
+	if (c->st == DT_ST_NA || (c->st == DT_ST_FAIL && positive && !(linked && lossy(e, rq))))
 		return;
-	memcpy(old, c->why, sizeof(old));
-	for (r = 0; r < DT_ROLE_MAX; r++)
-		if ((roles & R(r)) && !dt_role_bound(e, r))
-			return set(c, DT_ST_INCONCLUSIVE, "needs the %s probe, unbound: %s",
-				   dt_role_name(r), e->roles[r].why);
+	if (fmt_why)
+		memcpy(old, c->why, sizeof(old));
+	for (r = 0; (roles & bad_roles) && r < DT_ROLE_MAX; r++) {
+		if (!(roles & bad_roles & R(r)))
+			continue;
+		if (!dt_role_bound(e, r)) {
+			gap(c, DT_GAP_UNBOUND);
+			if (fmt_why)
+				snprintf(c->why, sizeof(c->why), "needs the %s probe, unbound: %s",
+					 dt_role_name(r), e->roles[r].why);
+			return;
+		}
+		if (dt_role_silent(e, r)) {
+			char why[128];
+
+			gap(c, DT_GAP_SILENT);
+			if (fmt_why)
+				snprintf(c->why, sizeof(c->why), "needs the %s probe, bound but silent: %s",
+					 dt_role_name(r), dt_role_silent_why(e, r, why, sizeof(why)));
+			return;
+		}
+	}
 	if (c->st == DT_ST_INCONCLUSIVE)
 		return;
-	if (complete && e->st.lost)
-		return set(c, DT_ST_INCONCLUSIVE, "%llu events lost (seen: %.120s)",
-			   (unsigned long long)e->st.lost, old);
-	if (complete && !rq->ended)
-		set(c, DT_ST_INCONCLUSIVE, "the read had not returned when tracing ended");
+	if ((complete || linked) && lossy(e, rq)) {
+		gap(c, DT_GAP_LOST);
+		return lost_why(e, rq, c, old);
+	}
+	if (complete && !rq->ended) {
+		gap(c, rq->closed_by ? rq->closed_by : DT_GAP_UNFINISHED);
+		if (fmt_why)
+			snprintf(c->why, sizeof(c->why), "%s", unended(rq));
+	}
+}
+
+/* the common case inline: every role there, nothing lost, the read returned */
+static inline void evidence(const struct dt_engine *e, struct dt_rq *rq, enum dt_check k,
+			    unsigned int roles, bool complete, bool positive)
+{
+	if (rq->chk[k].st == DT_ST_NA || (!(roles & bad_roles) && rq->ended && !lossy(e, rq)))
+		return;
+	evidence_slow(e, rq, k, roles, complete, positive);
 }
 
 static bool needs_done_role(const struct dt_rq *rq)
@@ -442,7 +533,7 @@ static uint64_t fill_backing(struct dt_rq *rq)
 	return in_time;
 }
 
-static int fill_ledger(struct dt_rq *rq, struct piece **pcp, size_t *npp)
+static int fill_ledger(struct dt_rq *rq, struct piece *pcbuf, struct piece **pcp, size_t *npp)
 {
 	struct dt_ledger *l = &rq->l;
 	struct sweep s = { 0 };
@@ -453,9 +544,12 @@ static int fill_ledger(struct dt_rq *rq, struct piece **pcp, size_t *npp)
 	l->counters_read = rq->dio_ended && rq->dio_out.total != DT_UNKNOWN &&
 			   rq->dio_out.done != DT_UNKNOWN;
 	l->total = l->counters_read ? rq->dio_out.total : l->expected;
-	s.pc = calloc(rq->nr_ext + 1, sizeof(*s.pc));
-	if (!s.pc || sweep(rq, lo, add_sat(lo, l->total), &s))
-		return free(s.pc), -ENOMEM;
+	s.pc = pcbuf ? pcbuf : calloc(rq->nr_ext + 1, sizeof(*s.pc));
+	if (!s.pc)
+		return -ENOMEM;
+	*pcp = s.pc;
+	if (sweep(rq, lo, add_sat(lo, l->total), &s))
+		return -ENOMEM;
 	l->inline_bytes = s.inl;
 	l->zero_bytes = s.zero;
 	l->mapped_bytes = s.mapped;
@@ -499,16 +593,50 @@ static enum dt_verdict rq_verdict(const struct dt_rq *rq)
 	return v;
 }
 
-void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq)
+/* INCONCLUSIVE checks that no evidence rule typed: why they are */
+static void type_gaps(struct dt_rq *rq)
+{
+	int k;
+
+	for (k = 0; k < DT_CHK_MAX; k++) {
+		struct dt_check_result *c = &rq->chk[k];
+
+		if (c->st != DT_ST_INCONCLUSIVE || c->gap)
+			continue;
+		if (rq->closed_by)
+			c->gap = rq->closed_by;
+		else if (!rq->ended || rq->l.pending)
+			c->gap = DT_GAP_UNFINISHED;
+		else
+			c->gap = DT_GAP_OTHER;
+	}
+}
+
+static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 {
 	unsigned int bk = R(DT_ROLE_EXTENT) | R(DT_ROLE_BACKING_SUBMIT);
+	unsigned int dio = rq->dio_seen ? 0 : R(DT_ROLE_DIO);
 	bool refused, positive, complete;
-	struct piece *pc = NULL;
+	struct piece small[8], *pc = NULL;
 	size_t np = 0;
+	int k;
 
-	memset(rq->chk, 0, sizeof(rq->chk));
-	if (fill_ledger(rq, &pc, &np)) {
+	bad_roles = 0;
+	for (k = 0; k < DT_ROLE_MAX; k++)
+		if (e->roles[k].unbound || (!e->st.role_events[k] && dt_role_silent(e, k)))
+			bad_roles |= R(k);
+
+	for (k = 0; k < DT_CHK_MAX; k++) {
+		rq->chk[k].st = DT_ST_NA;
+		rq->chk[k].gap = DT_GAP_NONE;
+		if (fmt_why)
+			rq->chk[k].why[0] = '\0';
+	}
+	if (fill_ledger(rq, rq->nr_ext < 8 ? small : NULL, &pc, &np)) {
+		if (pc != small)
+			free(pc);
 		set(&rq->chk[DT_CHK_RETURN], DT_ST_INCONCLUSIVE, "out of memory");
+		rq->chk[DT_CHK_RETURN].gap = DT_GAP_OTHER;
 		rq->verdict = DT_INCONCLUSIVE;
 		return;
 	}
@@ -525,15 +653,46 @@ void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq)
 	if (rq->direct && !refused) {
 		chk_done(rq, &positive, &complete);
 		evidence(e, rq, DT_CHK_DONE, R(DT_ROLE_DIO) | (complete ? bk : 0), complete, positive);
+		/* what the DIO did is only known if its path was traced */
 		chk_ledger(rq);
-		evidence(e, rq, DT_CHK_LEDGER, bk, true, false);
+		evidence(e, rq, DT_CHK_LEDGER, bk | dio, true, false);
 		chk_cover(rq);
-		evidence(e, rq, DT_CHK_COVER, bk, true, false);
+		evidence(e, rq, DT_CHK_COVER, bk | dio, true, false);
 		chk_nocache(rq);
 		evidence(e, rq, DT_CHK_NOCACHE, R(DT_ROLE_PC_ADD), true, true);
 		chk_async(rq);
 		evidence(e, rq, DT_CHK_ASYNC, bk, true, true);
 	}
-	free(pc);
+	if (pc != small)
+		free(pc);
 	rq->verdict = rq_verdict(rq);
+	if (rq->verdict != DT_PASS)
+		type_gaps(rq);
+}
+
+void dt_rq_evaluate(const struct dt_engine *e, struct dt_rq *rq, bool fmt)
+{
+	fmt_why = fmt;
+	evaluate(e, rq);
+	rq->why_ready = fmt;
+	fmt_why = false;
+}
+
+bool dt_rq_fail_needs_no_loss(const struct dt_engine *e, struct dt_rq *rq)
+{
+	struct dt_rq copy;
+	bool weak_fail;
+
+	if (rq->verdict != DT_FAIL || e->opts.loss_stamped || dt_loss_unstamped(e))
+		return false;
+	/*
+	 * would it still FAIL had events been lost?  The copy shares ext and
+	 * bk; evaluating it rewrites the same offsets into bk.
+	 */
+	copy = *rq;
+	assume_loss = true;
+	evaluate(e, &copy);
+	weak_fail = copy.verdict != DT_FAIL;
+	assume_loss = false;
+	return weak_fail;
 }

@@ -35,8 +35,14 @@ enum dt_status {
 	DT_ST_INCONCLUSIVE,
 };
 
+/*
+ * why is formatted only for requests whose text is wanted (kept details, a
+ * report's close callback): read it with dt_engine_why().  gap says which
+ * evidence problem made the check INCONCLUSIVE (DT_GAP_NONE otherwise).
+ */
 struct dt_check_result {
 	enum dt_status st;
+	enum dt_gap gap;
 	char why[192];
 };
 
@@ -107,6 +113,23 @@ struct dt_rq {
 	struct dt_ledger l;
 	struct dt_check_result chk[DT_CHK_MAX];
 	enum dt_verdict verdict;
+
+	/* evidence: loss stamps and how the events were linked */
+	uint64_t drops0;	/* the REQ_START's loss stamp */
+	uint64_t drops_max;	/* the highest stamp of its events */
+	bool touched;		/* an event carried another stamp than drops0 */
+	bool start_cookie;	/* REQ_START carried the cookie */
+	bool end_by_cookie;	/* REQ_END was found by its cookie */
+	bool weak_end;		/* REQ_END was linked by tid only */
+	bool weak_any;		/* some event was linked by tid only */
+	enum dt_gap closed_by;	/* closed before its end: evicted, lost, ... */
+	bool why_ready;		/* chk[].why formatted */
+
+	/* engine bookkeeping */
+	struct dt_rq *lru_prev, *lru_next;	/* in-flight, oldest first */
+	struct dt_rq *tid_prev;			/* older in-flight request of this tid */
+	uint32_t file;				/* index of its dt_file */
+	bool in_flight;
 };
 
 /* one EROFS file or backing file the trace touched */
@@ -119,6 +142,8 @@ struct dt_file {
 	uint64_t pc_outside;	/* ... and outside any tracked read */
 	uint64_t pc_deleted;
 	uint64_t bk_reads, bk_bytes;	/* backing files: reads submitted on it */
+	uint64_t failed_weak;	/* of failed: not kept, FAIL only if no event was lost */
+	uint64_t map_added, map_deleted; /* last cumulative dt_engine_note_pc_outside() */
 };
 
 /* an O_DIRECT open of an EROFS file that the kernel refused */
@@ -132,8 +157,15 @@ struct dt_open_rec {
 
 struct dt_stats {
 	uint64_t events;		/* fed */
-	uint64_t lost;			/* dt_engine_note_lost() */
-	uint64_t untracked;		/* requests not tracked: in-flight table full */
+	uint64_t skipped;		/* received but not fed (dt_engine_note_skipped) */
+	uint64_t lost;			/* dt_engine_note_lost(), or the drop counter */
+	uint64_t untracked;		/* requests closed early: in-flight table full */
+	uint64_t superseded;		/* closed when their tid started another read
+					 * after a loss: their end was lost */
+	uint64_t touched;		/* requests with events dropped while in flight */
+	uint64_t fail_weak;		/* FAILs that rest on tid-linked evidence */
+	uint64_t details_dropped;	/* FAIL/INCONCLUSIVE beyond opts.max_details */
+	uint64_t queued_returns;	/* backing reads returning -EIOCBQUEUED */
 	uint64_t orphans[DT_EV_MAX];	/* events no tracked request claimed */
 	uint64_t reordered;		/* events that arrived before an older one */
 	uint64_t bad_events;		/* unknown type or version */

@@ -2,6 +2,7 @@
 /* Names of verdicts, roles, checks, events and errors: one table each. */
 #include <errno.h>
 #include <string.h>
+#include "errname.h"
 #include "ledger.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
@@ -30,6 +31,21 @@ static const char * const checks[DT_CHK_MAX][2] = {
 	[DT_CHK_DIRECT]	 = { "direct",		"the read was direct (--expect-dio)" },
 };
 
+static const char * const gaps[DT_GAP_MAX] = {
+	[DT_GAP_NONE]		= "none",
+	[DT_GAP_LOST]		= "lost",
+	[DT_GAP_UNBOUND]	= "unbound",
+	[DT_GAP_SILENT]		= "silent",
+	[DT_GAP_TRUNCATED]	= "truncated",
+	[DT_GAP_SIGNAL]		= "signal",
+	[DT_GAP_MAP_FULL]	= "map_full",
+	[DT_GAP_EVICTED]	= "evicted",
+	[DT_GAP_UNTRACKED]	= "untracked",
+	[DT_GAP_PIDS_FULL]	= "pids_full",
+	[DT_GAP_UNFINISHED]	= "unfinished",
+	[DT_GAP_OTHER]		= "other",
+};
+
 static const char * const statuses[] = { "n/a", "PASS", "FAIL", "INCONCLUSIVE" };
 
 static const char * const events[DT_EV_MAX] = {
@@ -55,14 +71,6 @@ static const char * const sources[] = {
 	[DT_SRC_REPLAY]	    = "replay",
 };
 
-static const struct { int err; const char *name; } errnos[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" }, { EIO, "EIO" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },
-	{ EISDIR, "EISDIR" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" },
-	{ EINVAL, "EINVAL" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	{ EOVERFLOW, "EOVERFLOW" }, { EUCLEAN, "EFSCORRUPTED" }, { DT_EIOCBQUEUED, "EIOCBQUEUED" },
-};
-
 const char *dt_verdict_name(enum dt_verdict v)
 {
 	return (unsigned int)v < N(verdicts) ? verdicts[v] : "?";
@@ -81,6 +89,11 @@ int dt_role_parse(const char *name)
 		if (!strcmp(name, roles[r]))
 			return r;
 	return -1;
+}
+
+const char *dt_gap_name(enum dt_gap g)
+{
+	return (unsigned int)g < DT_GAP_MAX ? gaps[g] : "?";
 }
 
 const char *dt_check_name(enum dt_check c)
@@ -108,12 +121,8 @@ const char *dt_source_name(enum dt_source s)
 	return (unsigned int)s < N(sources) ? sources[s] : NULL;
 }
 
+/* the one errno table (common/errname.c); only kernel-range negative codes */
 const char *dt_errno_name(int64_t err)
 {
-	size_t i;
-
-	for (i = 0; i < N(errnos); i++)
-		if (err == -errnos[i].err)
-			return errnos[i].name;
-	return NULL;
+	return err < 0 && err >= -4095 ? dt_err_name((long)err) : NULL;
 }

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The text report: probe roles, reads (all with --verbose, else only those
- * that did not PASS), files, the double-caching measurement, findings,
- * evidence and the verdict.  Sizes are human-readable here; the JSON report
- * (report_json.c) carries bytes.
+ * The text report: reads (with --verbose every one as it closes, else the
+ * kept ones that did not PASS), probe roles, files, the double-caching
+ * measurement, findings, evidence and the verdict.  Sizes are human-readable
+ * here; the JSON report (report_json.c) carries bytes.  comm and paths are
+ * escaped: no control byte reaches the terminal.
  */
 #include <string.h>
-#include "engine_int.h"
+#include "escape.h"
+#include "ledger.h"
+#include "report.h"
 
 #define MAX_LIST	16	/* extents / backing reads printed per read */
+#define MAX_FILES	64	/* files listed without --verbose */
 
 static const char *hsize(char *buf, size_t n, uint64_t v)
 {
@@ -52,12 +56,15 @@ static void print_roles(const struct dt_engine *e, FILE *out)
 
 	fprintf(out, "Probe roles\n");
 	for (r = 0; r < DT_ROLE_MAX; r++) {
-		if (dt_role_bound(e, r))
-			fprintf(out, "  %-15s bound     %llu events%s%s\n", dt_role_name(r),
-				(unsigned long long)e->st.role_events[r],
-				*e->roles[r].how ? ", by " : "", e->roles[r].how);
+		const char *how = dt_engine_role_how(e, r);
+
+		if (dt_engine_role_bound(e, r))
+			fprintf(out, "  %-15s %-9s %llu events%s%s\n", dt_role_name(r),
+				dt_engine_role_silent(e, r) ? "SILENT" : "bound",
+				(unsigned long long)dt_engine_stats(e)->role_events[r],
+				*how ? ", by " : "", how);
 		else
-			fprintf(out, "  %-15s UNBOUND   %s\n", dt_role_name(r), e->roles[r].why);
+			fprintf(out, "  %-15s UNBOUND   %s\n", dt_role_name(r), dt_engine_role_why(e, r));
 	}
 }
 
@@ -120,13 +127,15 @@ static void print_backing(const struct dt_rq *rq, FILE *out)
 		fprintf(out, "     backing ... %u more\n", rq->nr_bk - MAX_LIST);
 }
 
-static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *out, bool verbose)
+void dt_report_text_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *out, bool verbose)
 {
 	const struct dt_ledger *l = &rq->l;
+	char comm[DT_COMM_LEN * 4 + 1];
 	int k;
 
-	fprintf(out, "  #%llu %.*s[%u/%u] %u:%u ino %llu %s pos %lld len %s -> %s  %s\n",
-		(unsigned long long)rq->id, DT_COMM_LEN, rq->comm, rq->pid, rq->tid,
+	fprintf(out, "  #%llu %s[%u/%u] %u:%u ino %llu %s pos %lld len %s -> %s  %s\n",
+		(unsigned long long)rq->id, dt_esc_text(comm, sizeof(comm), rq->comm, DT_COMM_LEN),
+		rq->pid, rq->tid,
 		dt_dev_major(rq->dev), dt_dev_minor(rq->dev), (unsigned long long)rq->ino,
 		rq->direct ? "direct" : "buffered", (long long)rq->pos, H(rq->len),
 		rq->ended ? RET(l->returned) : "(no return)", dt_verdict_name(rq->verdict));
@@ -142,7 +151,7 @@ static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *ou
 			rq->dio_ended ? H(rq->dio_out.total) : "?",
 			rq->dio_ended ? H(rq->dio_out.done) : "?");
 	else if (verbose && rq->direct)
-		fprintf(out, "     dio     %s\n", dt_role_bound(e, DT_ROLE_DIO) ?
+		fprintf(out, "     dio     %s\n", dt_engine_role_bound(e, DT_ROLE_DIO) ?
 			"the DIO path was not entered" : "not traced (dio probe unbound)");
 	if (verbose && rq->direct && l->bk_fallback)
 		fprintf(out, "     after   the DIO returned, %s more read from the backing file "
@@ -163,13 +172,14 @@ static void print_rq(const struct dt_engine *e, const struct dt_rq *rq, FILE *ou
 
 		if (c->st == DT_ST_NA || (!verbose && c->st == DT_ST_PASS))
 			continue;
-		fprintf(out, "     %-12s %s: %s\n", dt_status_name(c->st), dt_check_title(k), c->why);
+		fprintf(out, "     %-12s %s: %s\n", dt_status_name(c->st), dt_check_title(k),
+			dt_engine_why(e, rq, k));
 	}
 }
 
-static void print_reads(const struct dt_engine *e, FILE *out, bool verbose)
+static void print_reads(const struct dt_engine *e, FILE *out, bool verbose, bool streamed)
 {
-	const struct dt_stats *st = &e->st;
+	const struct dt_stats *st = dt_engine_stats(e);
 	size_t i, shown = 0;
 
 	fprintf(out, "\nReads: %llu (%llu direct, %llu buffered): %llu PASS, %llu FAIL, "
@@ -177,33 +187,44 @@ static void print_reads(const struct dt_engine *e, FILE *out, bool verbose)
 		(unsigned long long)st->direct, (unsigned long long)st->buffered,
 		(unsigned long long)st->pass, (unsigned long long)st->fail,
 		(unsigned long long)st->inconclusive);
-	for (i = 0; i < e->nr_closed; i++) {
-		if (!verbose && e->closed[i]->verdict == DT_PASS)
+	if (verbose && streamed)
+		return;		/* each read was printed as it closed */
+	for (i = 0; i < dt_engine_nr_requests(e); i++) {
+		const struct dt_rq *rq = dt_engine_request(e, i);
+
+		if (!verbose && rq->verdict == DT_PASS)
 			continue;
 		if (!verbose && shown++ == 20) {
 			fprintf(out, "  ... more; --verbose lists every read\n");
 			break;
 		}
-		print_rq(e, e->closed[i], out, verbose);
+		dt_report_text_read(e, rq, out, verbose);
 	}
+	if (st->details_dropped)
+		fprintf(out, "  (%llu more reads that did not PASS: details beyond --max-details)\n",
+			(unsigned long long)st->details_dropped);
 }
 
-static void print_files(const struct dt_engine *e, FILE *out)
+static void print_files(const struct dt_engine *e, FILE *out, bool verbose)
 {
-	size_t i;
+	size_t i, n = dt_engine_nr_files(e);
 
-	if (e->nr_files)
+	if (n)
 		fprintf(out, "\nFiles\n");
-	for (i = 0; i < e->nr_files; i++) {
-		const struct dt_file *f = &e->files[i];
+	for (i = 0; i < n; i++) {
+		const struct dt_file *f = dt_engine_file(e, i);
 
+		if (!verbose && i == MAX_FILES) {
+			fprintf(out, "  ... %zu more files; --verbose or --json lists every one\n", n - i);
+			break;
+		}
 		fprintf(out, "  %-7s %u:%u ino %llu: ", f->erofs ? "EROFS" : "backing",
 			dt_dev_major(f->dev), dt_dev_minor(f->dev), (unsigned long long)f->ino);
 		if (f->erofs)
 			fprintf(out, "%llu reads (%llu direct, %llu buffered), requested %s, returned %s, ",
 				(unsigned long long)f->requests, (unsigned long long)f->direct,
 				(unsigned long long)f->buffered, H(f->bytes_requested), H(f->bytes_returned));
-		else if (dt_role_bound(e, DT_ROLE_BACKING_SUBMIT))
+		else if (dt_engine_role_bound(e, DT_ROLE_BACKING_SUBMIT))
 			fprintf(out, "%llu backing reads of %s, ", (unsigned long long)f->bk_reads,
 				H(f->bk_bytes));
 		else
@@ -220,7 +241,7 @@ static void print_files(const struct dt_engine *e, FILE *out)
 
 static void print_double_cache(const struct dt_engine *e, FILE *out)
 {
-	const struct dt_stats *st = &e->st;
+	const struct dt_stats *st = dt_engine_stats(e);
 
 	if (!st->buffered)
 		return;
@@ -229,56 +250,70 @@ static void print_double_cache(const struct dt_engine *e, FILE *out)
 		"  pages already resident are not counted: 'erofs-diotrace audit' measures what is resident)\n",
 		(unsigned long long)st->buffered, H(st->buf_bytes_returned), H(st->buf_erofs_pc),
 		H(st->buf_backing_pc), H(st->buf_erofs_pc + st->buf_backing_pc));
-	if (!dt_role_bound(e, DT_ROLE_PC_ADD))
+	if (!dt_engine_role_bound(e, DT_ROLE_PC_ADD))
 		fprintf(out, "  (not measured: the pc_add probe is unbound: %s)\n",
-			e->roles[DT_ROLE_PC_ADD].why);
+			dt_engine_role_why(e, DT_ROLE_PC_ADD));
 }
 
 static void print_findings(const struct dt_engine *e, FILE *out)
 {
+	const struct dt_stats *st = dt_engine_stats(e);
+	char path[DT_PATH_MAX * 4 + 1], comm[DT_COMM_LEN * 4 + 1];
 	size_t i;
 
-	if (!e->nr_opens)
+	if (!st->refused_opens)
 		return;
 	fprintf(out, "\nFindings\n  this kernel has no direct I/O for file-backed EROFS "
 		"(open O_DIRECT -> EINVAL):\n");
-	for (i = 0; i < e->nr_opens && i < MAX_LIST; i++) {
-		const struct dt_open_rec *o = &e->opens[i];
+	for (i = 0; i < dt_engine_nr_opens(e) && i < MAX_LIST; i++) {
+		const struct dt_open_rec *o = dt_engine_open(e, i);
 
-		fprintf(out, "    %.*s (%u:%u ino %llu) by %.*s[%u]\n", DT_PATH_MAX, o->path,
+		fprintf(out, "    %s (%u:%u ino %llu) by %s[%u]\n",
+			dt_esc_text(path, sizeof(path), o->path, DT_PATH_MAX),
 			dt_dev_major(o->dev), dt_dev_minor(o->dev), (unsigned long long)o->ino,
-			DT_COMM_LEN, o->comm, o->pid);
+			dt_esc_text(comm, sizeof(comm), o->comm, DT_COMM_LEN), o->pid);
 	}
-	if (e->nr_opens > MAX_LIST)
-		fprintf(out, "    ... %zu more\n", e->nr_opens - MAX_LIST);
+	if (st->refused_opens > i)
+		fprintf(out, "    ... %llu more\n", (unsigned long long)(st->refused_opens - i));
 }
 
 static void print_evidence(const struct dt_engine *e, FILE *out)
 {
-	const struct dt_stats *st = &e->st;
-	uint64_t orphans = 0;
+	const struct dt_stats *st = dt_engine_stats(e);
+	uint64_t orphans = 0, cnt[DT_CNT_MAX];
 	int t;
 
 	for (t = 0; t < DT_EV_MAX; t++)
-		orphans += st->orphans[t];
+		orphans = orphans + st->orphans[t] < orphans ? UINT64_MAX : orphans + st->orphans[t];
 	fprintf(out, "\nEvidence: %llu events, %llu lost, %llu reads untracked (in-flight table), "
 		"%llu out of order, %llu outside any read\n", (unsigned long long)st->events,
 		(unsigned long long)st->lost, (unsigned long long)st->untracked,
 		(unsigned long long)st->reordered, (unsigned long long)orphans);
+	if (dt_engine_counters(e, cnt))
+		fprintf(out, "  BPF counters: %llu reads issued, %llu events emitted, %llu dropped, "
+			"%llu map full, %llu evicted, %llu pids not followed\n",
+			(unsigned long long)cnt[DT_CNT_READS], (unsigned long long)cnt[DT_CNT_EMITTED],
+			(unsigned long long)cnt[DT_CNT_RB_DROPPED], (unsigned long long)cnt[DT_CNT_MAP_FULL],
+			(unsigned long long)cnt[DT_CNT_EVICTED], (unsigned long long)cnt[DT_CNT_PIDS_FULL]);
 }
 
-void dt_report_text(const struct dt_engine *e, FILE *out, bool verbose)
+int dt_report_text_summary(const struct dt_engine *e, FILE *out, bool verbose, bool streamed)
 {
+	const char *s;
 	size_t i;
 
-	fprintf(out, "erofs-diotrace report (event format v%d)\n\n", DT_EVENT_VERSION);
+	if (!(verbose && streamed))
+		fprintf(out, "erofs-diotrace report (event format v%d)\n\n", DT_EVENT_VERSION);
+	else
+		fputc('\n', out);
 	print_roles(e, out);
-	print_reads(e, out, verbose);
-	print_files(e, out);
+	print_reads(e, out, verbose, streamed);
+	print_files(e, out, verbose);
 	print_double_cache(e, out);
 	print_findings(e, out);
 	print_evidence(e, out);
 	fprintf(out, "\nVerdict: %s\n", dt_verdict_name(dt_engine_verdict(e)));
-	for (i = 0; i < e->nr_reasons; i++)
-		fprintf(out, "  - %s\n", e->reasons[i]);
+	for (i = 0; (s = dt_engine_reason(e, i)); i++)
+		fprintf(out, "  - %s\n", s);
+	return ferror(out) ? -1 : 0;
 }

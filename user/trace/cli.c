@@ -33,6 +33,7 @@ static void usage(FILE *f)
 "  --ringbuf-size N   ring buffer bytes, 4K..1G (K/M/G suffix; rounded up to a\n"
 "                     power of two), default 4M\n"
 "  --avoid KINDS      never use these probe kinds (fentry,kprobe,tp_btf,raw_tp)\n"
+"  --max-details N    reads that did not PASS kept with details (default 1000)\n"
 "  -o FILE            text report to FILE\n"
 "Without --assert the exit status is CMD's; a failed write of any output is\n"
 "exit 2.  CMD runs in its own process group (and cgroup, where possible):\n"
@@ -106,7 +107,22 @@ static int check_kinds(const char *list)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID };
+/* --max-details N: reads that did not PASS kept with their details */
+static int parse_details(const char *s, unsigned int *out)
+{
+	long long n;
+	int err = dt_parse_ll(s, 1, 1 << 20, &n);
+
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: --max-details %s: %s; give 1..1048576\n", s,
+			dt_num_why(err));
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID, OPT_DETAILS };
 
 int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -120,6 +136,7 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 		{ "avoid", required_argument, NULL, OPT_AVOID },
 		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "ringbuf-size", required_argument, NULL, OPT_RB },
+		{ "max-details", required_argument, NULL, OPT_DETAILS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{}
 	};
@@ -149,6 +166,10 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_RB:
 			if (parse_rb_size(optarg, &o->rb_size))
+				return -1;
+			break;
+		case OPT_DETAILS:
+			if (parse_details(optarg, &o->max_details))
 				return -1;
 			break;
 		case 'h':

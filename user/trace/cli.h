@@ -18,6 +18,7 @@ struct run_opts {
 	const char *avoid;	/* --avoid KIND,...: probe kinds not to use */
 	pid_t pid;
 	unsigned long rb_size;
+	unsigned int max_details;	/* --max-details: 0 = the engine's default */
 	char **cmd;
 };
 

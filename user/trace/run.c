@@ -24,6 +24,7 @@
 #include "outfile.h"
 #include "record.h"
 #include "run_mounts.h"
+#include "report.h"
 #include "tracee.h"
 #include "trace_helpers.h"
 #include "diotrace.skel.h"
@@ -34,10 +35,11 @@ struct run_ctx {
 	struct dt_probe_links *links;
 	struct dt_probe_bind binds[32];
 	struct dt_engine *e;
+	struct dt_report *rep;		/* streams reads as they close */
+	FILE *out;			/* the text report (-o or stderr) */
 	struct ring_buffer *rb;
 	struct dt_rec_writer *rec;
 	int rec_err;		/* first write error of the record: exit 2 */
-	FILE *out;		/* -o FILE, NULL: stderr */
 	uint64_t mount_dev;
 	struct dt_tracee t;
 	unsigned long events, bad_events;
@@ -199,8 +201,10 @@ static int on_event(void *vctx, void *data, size_t sz)
 		ctx->bad_events++;
 		return 0;
 	}
-	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev))
+	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev)) {
+		dt_engine_note_skipped(ctx->e, 1);	/* emitted, not lost */
 		return 0;
+	}
 	ctx->events++;
 	if (ctx->rec && !ctx->rec_err)
 		record_failed(ctx, dt_rec_write_event(ctx->rec, &ev));
@@ -407,18 +411,18 @@ static int out_done(FILE *f, const char *opt, const char *name)
 
 static int finish_report(struct run_ctx *ctx)
 {
-	FILE *out = ctx->out ? ctx->out : stderr;
+	const char *what;
 	int rc = note_evidence(ctx), err;
 
 	dt_engine_finish(ctx->e);
-	dt_report_text(ctx->e, out, ctx->o.verbose);
-	ctx->out = NULL;
-	rc |= out_done(out, "-o", ctx->o.out);
-	if (ctx->o.json && (err = dt_report_json(ctx->e, ctx->o.json))) {
-		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report (%s)\n",
-			ctx->o.json, strerror(-err));
+	err = dt_report_end(ctx->rep, ctx->e, &what);
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: cannot write %s: %s\n", what, strerror(-err));
 		rc = 2;
 	}
+	if (ctx->out != stderr)
+		rc |= out_done(ctx->out, "-o", ctx->o.out);
+	ctx->out = NULL;
 	if (rc)
 		return 2;
 	if (ctx->o.assert_)
@@ -435,9 +439,10 @@ static void cleanup(struct run_ctx *ctx)
 	diotrace_bpf__destroy(ctx->skel);
 	dt_tracee_free(&ctx->t);
 	dt_rec_writer_close(ctx->rec);	/* cut short: no end marker, replays INCONCLUSIVE */
-	if (ctx->out)
-		fclose(ctx->out);
 	dt_engine_free(ctx->e);
+	dt_report_free(ctx->rep);
+	if (ctx->out && ctx->out != stderr)
+		fclose(ctx->out);
 }
 
 /* signals to a signalfd; CMD forked held, or -p PID watched */
@@ -469,7 +474,10 @@ static int setup(struct run_ctx *ctx)
 	struct dt_engine_opts eo = {
 		.page_size = sysconf(_SC_PAGESIZE),
 		.expect_dio = ctx->o.expect_dio,
+		.loss_stamped = true,	/* every event carries the ring's drop count */
+		.max_details = ctx->o.max_details,
 	};
+	struct dt_report_opts ro = { .verbose = ctx->o.verbose, .json = ctx->o.json };
 	unsigned int budget;
 	int err;
 
@@ -483,10 +491,18 @@ static int setup(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: --record %s: %s\n", ctx->o.record, strerror(errno));
 		return -1;
 	}
-	if (ctx->o.out && !(ctx->out = fopen(ctx->o.out, "w"))) {
+	ctx->out = ctx->o.out ? fopen(ctx->o.out, "w") : stderr;
+	if (!ctx->out) {
 		fprintf(stderr, "erofs-diotrace: -o %s: %s\n", ctx->o.out, strerror(errno));
 		return -1;
 	}
+	ro.text = ctx->out;
+	ctx->rep = dt_report_new(&ro);
+	if (!ctx->rep) {
+		fprintf(stderr, "erofs-diotrace: --json %s: %s\n", ctx->o.json, strerror(errno));
+		return -1;
+	}
+	dt_report_attach(ctx->rep, &eo);
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
