@@ -264,7 +264,12 @@ int cmd_replay(int argc, char **argv)
 	r = dt_report_end(rep, e, &what);
 	dt_report_free(rep);
 	if (r) {
-		fprintf(stderr, "erofs-diotrace replay: cannot write %s: %s\n", what, strerror(-r));
+		if (what == a.json)
+			fprintf(stderr, "erofs-diotrace replay: cannot write JSON to '%s': %s\n",
+				a.json, strerror(-r));
+		else
+			fprintf(stderr, "erofs-diotrace replay: cannot write the text report: %s\n",
+				strerror(-r));
 		dt_engine_free(e);
 		return 2;
 	}

@@ -250,7 +250,7 @@ bad_input "bad --max-details" "max-details wants" --max-details 0 "$D/clean_dio.
 if [ -w /dev/full ]; then
 	"$T" replay -q --json /dev/full "$D/clean_dio.events" 2> "$W/err"
 	rc=$?
-	if [ "$rc" -eq 2 ] && grep -q "cannot write /dev/full" "$W/err"; then
+	if [ "$rc" -eq 2 ] && grep -q "cannot write JSON to '/dev/full'" "$W/err"; then
 		t_pass "JSON write error exits 2"
 	else
 		t_fail "JSON write error exits 2" "exit $rc: $(head -c 300 "$W/err")"

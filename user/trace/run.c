@@ -416,13 +416,22 @@ static int finish_report(struct run_ctx *ctx)
 
 	dt_engine_finish(ctx->e);
 	err = dt_report_end(ctx->rep, ctx->e, &what);
-	if (err) {
-		fprintf(stderr, "erofs-diotrace: cannot write %s: %s\n", what, strerror(-err));
-		rc = 2;
+	if (err && what == ctx->o.json) {
+		fprintf(stderr, "erofs-diotrace: --json %s: cannot write the report (%s)\n",
+			ctx->o.json, dt_out_why(err));
+	} else if (err) {
+		fprintf(stderr, "erofs-diotrace: -o %s: write failed (%s); that output is incomplete\n",
+			ctx->o.out ? ctx->o.out : "(stderr)", dt_out_why(err));
 	}
-	if (ctx->out != stderr)
-		rc |= out_done(ctx->out, "-o", ctx->o.out);
+	if (ctx->out != stderr) {
+		if (err && what != ctx->o.json)
+			fclose(ctx->out);	/* already named above */
+		else
+			err |= out_done(ctx->out, "-o", ctx->o.out);
+	}
 	ctx->out = NULL;
+	if (err)
+		rc = 2;
 	if (rc)
 		return 2;
 	if (ctx->o.assert_)
