@@ -15,7 +15,7 @@ t_fail() { echo "FAIL $SUITE: $1${2:+ -- $2}"; echo "FAIL $SUITE: $1${2:+ -- $2}
 t_skip() { echo "SKIP $SUITE: $1 -- ${2:?t_skip needs a reason}"; echo "SKIP $SUITE: $1 -- $2" >> "$DT_RESULTS"; }
 t_done() { exit $t_failed; }
 
-# t_import FILE: turn "PASS name" / "FAIL name -- why" lines a guest wrote
+# t_import FILE: turn "PASS name" / "FAIL name -- why" / "SKIP name -- why" lines a guest wrote
 # into suite results; an absent or empty file is itself a failure
 t_import() {
 	local line n=0
@@ -24,6 +24,7 @@ t_import() {
 		case $line in
 		"PASS "*) t_pass "${line#PASS }"; n=$((n + 1)) ;;
 		"FAIL "*) line=${line#FAIL }; t_fail "${line%% -- *}" "${line#* -- }"; n=$((n + 1)) ;;
+		"SKIP "*) line=${line#SKIP }; t_skip "${line%% -- *}" "${line#* -- }" ;;
 		esac
 	done < "$1"
 	[ $n -gt 0 ] || t_fail "guest checks" "no PASS/FAIL line in $1"

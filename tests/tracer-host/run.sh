@@ -11,7 +11,7 @@ R=$DT_ROOT
 T=${DT_TOOL:-$R/build/erofs-diotrace}
 J=$R/build/tests/dt-jget
 FB=$R/build/tests/fbmount
-W=$R/build/tests/tracer-host
+W=${DT_HOST_W:-$R/build/tests/tracer-host}
 TO="timeout -s KILL 120"
 PAGE=$(getconf PAGESIZE)
 
