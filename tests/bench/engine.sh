@@ -21,7 +21,7 @@ F_LIST=${BENCH_F:-64 250000}
 TMO=${BENCH_TIMEOUT:-300}
 MEM=${BENCH_MEM_MIB:-4096}
 CG_N=${BENCH_CG_N:-10000 100000}	# "none": no callgrind
-CG_TMO=${BENCH_CG_TIMEOUT:-600}
+CG_TMO=${BENCH_CG_TIMEOUT:-300}
 RES=$W/results.txt
 
 mkdir -p "$W" && : > "$RES" || exit 2
@@ -29,8 +29,13 @@ for x in "$T" "$B/bench-gen" "$B/bench-drive" "$B/bench-runlim"; do
 	[ -x "$x" ] || { echo "bench-engine: $x is missing; run 'make bench-engine'" >&2; exit 2; }
 done
 
-# field NAME FILE: the value of NAME=... in a key=value line
-field() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" "$2" | head -n 1; }
+# field NAME FILE: the value of NAME=... in a key=value line, "-" if none
+field() {
+	v=$(sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" "$2" 2> /dev/null | head -n 1)
+	echo "${v:--}"
+}
+# sum A B of two CPU times ("-" if either is missing)
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else print a + b }'; }
 
 # status of a run: ok, timeout, "out of memory budget", or what went wrong
 # classify RUNLIM_RESULT STDERR WANT_EXIT
@@ -42,8 +47,11 @@ classify() {
 	timeout) echo "timeout"; return ;;
 	esac
 	if grep -qi "out of memory\|cannot allocate" "$2" ||
-	   [ "${rss:-0}" -gt $((MEM * 1024 * 9 / 10)) ]; then
-		echo "out-of-memory-budget"
+	   { [ "$rss" != - ] && [ "$rss" -gt $((MEM * 1024 * 9 / 10)) ]; }; then
+		# how far it got: "after E events" (bench-drive), "-:LINE: out of memory" (replay)
+		at=$(sed -n 's/.*after \([0-9]*\) events.*/after_\1_events/p;
+			s/.*:\([0-9]*\): out of memory.*/at_stream_line_\1/p' "$2" | head -n 1)
+		echo "out-of-memory${at:+:$at}"
 	else
 		echo "failed($st:$(head -n 1 "$2" | tr ' ' '_' | cut -c1-40))"
 	fi
@@ -57,10 +65,11 @@ run_replay() {
 	ev=$(field events "$W/gen.err")
 	want=1	# the stream holds FAILs (one read in 1000): --assert exits 1
 	[ "$(field fails "$W/gen.err")" = 0 ] && want=0
+	[ "$ev" = - ] || grep -q "^bench-gen: requests=$1 " "$W/gen.err" || ev=-	# cut short
 	s=$(classify "$W/replay.res" "$W/replay.err" $want)
-	echo "replay $s ${ev:--} $(field wall "$W/replay.res")" \
-		"$(awk -v u="$(field user "$W/replay.res")" -v s="$(field sys "$W/replay.res")" \
-			'BEGIN { print u + s }')" "$(field maxrss_kb "$W/replay.res")"
+	echo "replay $s $ev $(field wall "$W/replay.res")" \
+		"$(sum "$(field user "$W/replay.res")" "$(field sys "$W/replay.res")")" \
+		"$(field maxrss_kb "$W/replay.res")"
 }
 
 # run_drive N F: "drive STATUS EVENTS WALL CPU RSS_KB" (engine calls only)
@@ -72,8 +81,8 @@ run_drive() {
 		s="wrong-verdict($(field verdict "$W/drive.out"))"
 	fi
 	echo "drive $s $(field events "$W/drive.out") $(field engine_wall "$W/drive.out")" \
-		"$(awk -v a="$(field engine_cpu "$W/drive.out")" -v b="$(field finish_cpu "$W/drive.out")" \
-			'BEGIN { print a + b }')" "$(field maxrss_kb "$W/drive.res")"
+		"$(sum "$(field engine_cpu "$W/drive.out")" "$(field finish_cpu "$W/drive.out")")" \
+		"$(field maxrss_kb "$W/drive.res")"
 }
 
 # inclusive Ir of a function in a callgrind profile
@@ -108,14 +117,14 @@ for f in $F_LIST; do
 	rstop= dstop=
 	for n in $N_LIST; do
 		if [ -n "$rstop" ]; then
-			r="replay skipped($rstop) - - - -"
+			r="replay skipped - - - -"
 		else
 			printf '  F=%s N=%s replay ... ' "$f" "$n"
 			r=$(run_replay "$n" "$f")
 			echo "$r" | cut -d' ' -f2
 		fi
 		if [ -n "$dstop" ]; then
-			d="drive skipped($dstop) - - - -"
+			d="drive skipped - - - -"
 		else
 			printf '  F=%s N=%s drive ... ' "$f" "$n"
 			d=$(run_drive "$n" "$f")
@@ -128,15 +137,15 @@ for f in $F_LIST; do
 			echo "$c" | cut -d' ' -f2
 		fi
 		echo "$f $n $r $d $c" >> "$RES"
-		case $r in replay\ ok*|replay\ skipped*) ;; *) rstop="N=$n:$(echo "$r" | cut -d' ' -f2)" ;; esac
-		case $d in drive\ ok*|drive\ skipped*) ;; *) dstop="N=$n:$(echo "$d" | cut -d' ' -f2)" ;; esac
+		case $r in replay\ ok*) ;; *) rstop=1 ;; esac
+		case $d in drive\ ok*) ;; *) dstop=1 ;; esac
 	done
 done
 
 # the generator alone: the most a pipe from it can carry
 "$B/bench-runlim" -o "$W/gen.res" -- sh -c "'$B/bench-gen' 1000000 64 > /dev/null 2> '$W/gen1.err'"
 GEN_EV=$(field events "$W/gen1.err")
-GEN_CPU=$(awk -v u="$(field user "$W/gen.res")" -v s="$(field sys "$W/gen.res")" 'BEGIN { print u + s }')
+GEN_CPU=$(sum "$(field user "$W/gen.res")" "$(field sys "$W/gen.res")")
 
 awk -v gen_ev="$GEN_EV" -v gen_cpu="$GEN_CPU" -v limits="${TMO} s, ${MEM} MiB" -f "$R/tests/bench/engine_table.awk" "$RES" |
 	tee "$W/table.txt"

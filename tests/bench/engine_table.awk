@@ -9,6 +9,8 @@ function lbl(n,    e) {
 		n /= 10
 	return n == 1 && e > 1 ? "10^" e : (n * 10 ^ e) ""
 }
+function short(st) { sub(/:.*/, "", st); return st }
+function long(st) { sub(/:/, " ", st); gsub(/_/, " ", st); return st }
 function num(x) { return x != "" && x != "-" }
 function mev(ev, s) { return s > 0 ? sprintf("%.3f", ev / s / 1e6) : "-" }
 function mib(kb) { return num(kb) ? sprintf("%.0f", kb / 1024) : "-" }
@@ -43,11 +45,11 @@ END {
 			line = line sprintf("%7.2f %7s %9s %8s %7s %7s | ", rwall[k], mev(rev[k], rwall[k]),
 				mev(rev[k], rcpu[k]), mib(rrss[k]), ir, eir)
 		} else
-			line = line sprintf("%-58s | ", rst[k])
+			line = line sprintf("%-58s | ", short(rst[k]))
 		if (dst[k] == "ok")
 			line = line sprintf("%9s %8s | ", mev(dev_[k], dcpu[k]), mib(drss[k]))
 		else
-			line = line sprintf("%-18s | ", substr(dst[k], 1, 18))
+			line = line sprintf("%-18s | ", short(dst[k]))
 		share = "-"
 		if (rst[k] == "ok" && dst[k] == "ok" && rcpu[k] > 0)
 			share = sprintf("%.0f%%", 100 * (1 - (dcpu[k] / dev_[k]) / (rcpu[k] / rev[k])))
@@ -84,9 +86,11 @@ END {
 		for (j = 1; j <= nn; j++) {
 			k = fl[i] SUBSEP nl[j]
 			if (rst[k] != "ok" && rst[k] !~ /^skipped/)
-				printf "  F=%s N=%s replay: %s (limits: %s)\n", lbl(fl[i]), lbl(nl[j]), rst[k], limits
+				printf "  F=%s N=%s replay: %s (limits: %s); larger N skipped\n", lbl(fl[i]), lbl(nl[j]),
+					long(rst[k]), limits
 			if (dst[k] != "ok" && dst[k] !~ /^skipped/)
-				printf "  F=%s N=%s engine: %s (limits: %s)\n", lbl(fl[i]), lbl(nl[j]), dst[k], limits
+				printf "  F=%s N=%s engine: %s (limits: %s); larger N skipped\n", lbl(fl[i]), lbl(nl[j]),
+					long(dst[k]), limits
 		}
 	}
 	if (nf >= 2) {
