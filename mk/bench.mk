@@ -14,3 +14,40 @@ bench: all helpers
 		'tests/bench/guest.sh $(BENCH_W) $(BENCH_MIB)'
 
 .PHONY: bench
+
+# make bench-engine [BENCH_N="10000 100000"] [BENCH_F="64 250000"]
+#   [BENCH_TIMEOUT=300] [BENCH_MEM_MIB=4096] [BENCH_CG_N="10000 100000"]:
+# `replay` of synthetic text streams (generated into a pipe) and the engine
+# alone (bench-drive), events/s, instructions/event and peak RSS, one table.
+# make bench-live (root): traced vs untraced read(2), the syscall cost of
+# untraced processes, `run -- true`, and what the tracer consumes/loses.
+BENCH_TOOLS	:= $(addprefix $(O)/tests/bench/,bench-gen bench-drive bench-runlim bench-reader)
+BENCH_GEN_SRCS	:= tests/bench/gen.c tests/bench/opts.c
+BENCH_HDRS	:= tests/bench/gen.h tests/bench/opts.h include/diotrace.h
+
+$(O)/tests/bench/bench-gen: tests/bench/gen_text.c $(BENCH_GEN_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BENCH_GEN_SRCS)
+
+# the engine objects are only known once mk/engine.mk (read after this file)
+# has filled ENGINE_SRCS: expand them when the rule runs
+BENCH_ENGINE_OBJS = $(ENGINE_SRCS:%.c=$(O)/%.o)
+.SECONDEXPANSION:
+$(O)/tests/bench/bench-drive: tests/bench/drive.c $(BENCH_GEN_SRCS) $(BENCH_HDRS) $$(BENCH_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BENCH_GEN_SRCS) $(BENCH_ENGINE_OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(O)/tests/bench/bench-%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench-tools: $(BENCH_TOOLS)
+
+bench-engine: all $(BENCH_TOOLS) $(O)/tests/unit/jsonq
+	BENCH_N='$(BENCH_N)' BENCH_F='$(BENCH_F)' BENCH_TIMEOUT='$(BENCH_TIMEOUT)' \
+	BENCH_MEM_MIB='$(BENCH_MEM_MIB)' BENCH_CG_N='$(BENCH_CG_N)' sh tests/bench/engine.sh
+
+bench-live: all helpers $(BENCH_TOOLS) $(O)/tests/unit/jsonq
+	BENCH_READS='$(BENCH_READS)' sh tests/bench/live.sh
+
+.PHONY: bench-tools bench-engine bench-live
