@@ -51,9 +51,14 @@ $(O)/tests/dt-odopen: tests/tracer-host/odopen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# many short-lived readers: the process table must prune at exit
+$(O)/tests/dt-forkread: tests/tracer-host/forkread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 TEST_SUITES	+= test-tracer-host test-tracer-vm
 
-test-tracer-host: all helpers $(O)/tests/dt-jget $(O)/tests/dt-odopen
+test-tracer-host: all helpers $(O)/tests/dt-jget $(O)/tests/dt-odopen $(O)/tests/dt-forkread
 	sh tests/tracer-host/run.sh
 
 test-tracer-vm: all helpers $(O)/tests/dioread $(O)/tests/dt-jget

@@ -524,6 +524,13 @@ static void note_evidence(struct run_ctx *ctx)
 	for (i = 0; i < DT_CNT_MAX; i++)
 		cnt[i] = counter_sum(ctx, i);
 	dt_engine_note_counters(ctx->e, cnt);
+	if (ctx->o.probes)
+		fprintf(stderr, "erofs-diotrace: counters: reads %llu emitted %llu dropped %llu "
+			"map_full %llu evicted %llu pids_full %llu kprobe_missed %llu\n",
+			(unsigned long long)cnt[DT_CNT_READS], (unsigned long long)cnt[DT_CNT_EMITTED],
+			(unsigned long long)cnt[DT_CNT_RB_DROPPED], (unsigned long long)cnt[DT_CNT_MAP_FULL],
+			(unsigned long long)cnt[DT_CNT_EVICTED], (unsigned long long)cnt[DT_CNT_PIDS_FULL],
+			(unsigned long long)missed);
 	note_pc_outside(ctx);
 	lost = cnt[DT_CNT_RB_DROPPED] + ctx->bad_events + missed;
 	note_count(ctx, cnt[DT_CNT_MAP_FULL], "BPF map updates failed (tables full): "
