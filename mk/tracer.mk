@@ -31,7 +31,7 @@ $(O)/diotrace.skel.h: $(O)/bpf/diotrace.bpf.o
 	mv $@.tmp $@
 
 TOOL_GEN	+= $(O)/diotrace.skel.h
-TOOL_SRCS	+= $(addprefix user/trace/,run.c run_mounts.c trace_helpers.c probe_attach.c open_resolve.c)
+TOOL_SRCS	+= $(addprefix user/trace/,run.c run_mounts.c trace_helpers.c probe_attach.c btf_scan.c open_resolve.c)
 
 $(O)/user/trace/run.o $(O)/user/trace/trace_helpers.o $(O)/user/trace/probe_attach.o: $(O)/diotrace.skel.h user/trace/trace_helpers.h \
 							include/dt_probes.h

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Probe calibration and load.  The kernel BTF is parsed once; each attach
+ * Probe calibration and load.  The kernel BTF is only scanned for the ids
+ * calibration needs (libbpf parses it once, to load the object); each attach
  * point a candidate needs is tried with a two-instruction program of the
  * same type (as libbpf-tools' fentry_can_attach() does), so no trial parses
  * BTF again.  The real object is then loaded with the winners only; if the
@@ -14,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/btf.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_scan.h"
 #include "diotrace.h"
 #include "trace_helpers.h"
 #include "diotrace.skel.h"
@@ -89,7 +91,7 @@ struct trial {
 };
 
 struct calib {
-	struct btf *vmlinux;
+	struct dt_btf vmlinux;
 	const char *avoid;
 	struct trial trials[64];
 	unsigned int ntrials;
@@ -184,7 +186,7 @@ static void try_kprobe(struct trial *t, struct calib *c, const char *fn, bool re
 		t->err = -ENOENT, t->why = "no kprobes";
 		return;
 	}
-	if (btf__find_by_name_kind(c->vmlinux, fn, BTF_KIND_FUNC) < 0) {
+	if (dt_btf_find(&c->vmlinux, fn, BTF_KIND_FUNC) < 0) {
 		t->err = -ENOENT, t->why = "not in kernel BTF";
 		return;
 	}
@@ -212,7 +214,7 @@ static void try_tracing(struct trial *t, struct calib *c, const char *kind, cons
 	int id, prog, link;
 
 	snprintf(name, sizeof(name), "%s%s", tp || raw ? "btf_trace_" : "", target);
-	id = btf__find_by_name_kind(c->vmlinux, name, tp || raw ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
+	id = dt_btf_find(&c->vmlinux, name, tp || raw ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
 	if (id < 0) {
 		t->err = -ENOENT, t->why = tp || raw ? "no such tracepoint" : "not in kernel BTF";
 		return;
@@ -453,9 +455,8 @@ int dt_probe_load(const char *avoid, struct dt_probe_bind *binds, dt_probe_setup
 	if (!c)
 		goto out;
 	c->avoid = avoid;
-	c->vmlinux = btf__load_vmlinux_btf();
-	if (!c->vmlinux) {
-		err = errno ? -errno : -ENOENT;
+	err = dt_btf_open(&c->vmlinux, NULL);
+	if (err) {
 		fprintf(stderr, "erofs-diotrace: cannot read kernel BTF: %s; INCONCLUSIVE\n",
 			strerror(-err));
 		goto out;
@@ -468,7 +469,7 @@ int dt_probe_load(const char *avoid, struct dt_probe_bind *binds, dt_probe_setup
 			failed_prog[0] ? " at " : "", failed_prog, dt_errname(err));
 out:
 	if (c)
-		btf__free(c->vmlinux);
+		dt_btf_close(&c->vmlinux);
 	free(c);
 	libbpf_set_print(old);
 	return err;
