@@ -42,7 +42,7 @@ struct {
 /* traced process tree: tgid -> 1; entries leave at exit */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
+	__uint(max_entries, 8192);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* rarely written: allocate on use */
 	__type(key, __u32);
 	__type(value, __u8);

@@ -534,7 +534,7 @@ static void note_evidence(struct run_ctx *ctx)
 	note_pc_outside(ctx);
 	lost = cnt[DT_CNT_RB_DROPPED] + ctx->bad_events + missed;
 	note_count(ctx, cnt[DT_CNT_MAP_FULL], "BPF map updates failed (tables full): "
-		   "some requests were not followed");
+		   "some requests, opens or page-cache sums were not kept");
 	note_count(ctx, cnt[DT_CNT_EVICTED], "backing reads could not be remembered in flight "
 		   "(table full): their completions are not tied to a request");
 	note_count(ctx, cnt[DT_CNT_PIDS_FULL], "processes could not join the traced-process "
