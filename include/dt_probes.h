@@ -69,7 +69,15 @@
 	C(FORK, "tp_btf", "sched_process_fork", P(tp_fork))		\
 	C(FORK, "raw_tp", "sched_process_fork", P(raw_fork))		\
 	C(EXIT, "tp_btf", "sched_process_exit", P(tp_exit))		\
-	C(EXIT, "raw_tp", "sched_process_exit", P(raw_exit))
+	C(EXIT, "raw_tp", "sched_process_exit", P(raw_exit))		\
+	DT_PROBES_TYPO(C, P)
+
+/* the build test (test-tracer-host) adds a misspelt program: it must not compile */
+#ifdef DT_PROBES_TYPO_TEST
+#define DT_PROBES_TYPO(C, P)	C(REQ, "fentry", "erofs_file_read_iter", P(fentry_reqq))
+#else
+#define DT_PROBES_TYPO(C, P)
+#endif
 
 #define DT_G_ENUM(id, name, role)	DT_G_##id,
 enum dt_probe_group_id { DT_PROBE_GROUPS(DT_G_ENUM) DT_G_MAX };

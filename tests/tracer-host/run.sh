@@ -102,8 +102,8 @@ check_roles() {
 	# the report agrees with -v, role by role, whatever this kernel binds
 	bad=
 	for r in req dio extent backing_submit backing_done pc_add pc_del open; do
-		R=$(echo $r | tr a-z A-Z) b=$(jrole "$W/roles.json" $r bound)
-		case $(probe $R) in
+		U=$(echo $r | tr a-z A-Z) b=$(jrole "$W/roles.json" $r bound)
+		case $(probe $U) in
 		unbound*) [ "$b" = false ] && grep -Eq "^  $r +UNBOUND +.+: " "$W/roles.rep" || bad="$bad $r" ;;
 		*) [ "$b" = true ] || bad="$bad $r" ;;
 		esac
@@ -119,6 +119,25 @@ check_roles() {
 		t_pass "REQ, OPEN, FORK and EXIT bound: $(probe REQ | cut -d' ' -f1) REQ"
 	else
 		t_fail "REQ, OPEN, FORK and EXIT bound" "$(grep -E '^  (REQ|OPEN|FORK|EXIT):' "$W/roles.err" | tr '\n' ' ')"
+	fi
+}
+
+# --- a misspelt program in the probe table does not build ------------------
+check_table_typo() {
+	vh=$(ls "$R/vmlinux/vmlinux.h" "$R/build/bpf/vmlinux.h" 2>/dev/null | head -1)
+	if ! command -v cc > /dev/null || ! command -v clang > /dev/null || [ -z "$vh" ]; then
+		t_skip "a misspelt program in the probe table is a build error" "needs cc, clang, vmlinux.h"
+		return
+	fi
+	u="cc -fsyntax-only -D_GNU_SOURCE -I$R/include -I$R/user/trace -I$R/build $R/user/trace/trace_helpers.c"
+	arch=$(uname -m | sed -e s/x86_64/x86/ -e s/aarch64/arm64/ -e s/riscv64/riscv/)
+	b="clang -fsyntax-only -target bpf -D__TARGET_ARCH_$arch -I$(dirname "$vh") -I$R/include -I$R/bpf $R/bpf/diotrace.bpf.c"
+	if $u 2> "$W/typo.err" && $b 2>> "$W/typo.err" &&
+	   ! $u -DDT_PROBES_TYPO_TEST 2> "$W/typo-u.err" && grep -q fentry_reqq "$W/typo-u.err" &&
+	   ! $b -DDT_PROBES_TYPO_TEST 2> "$W/typo-b.err" && grep -q fentry_reqq "$W/typo-b.err"; then
+		t_pass "a misspelt program in the probe table is a build error (loader and BPF)"
+	else
+		t_fail "a misspelt program in the probe table is a build error" "see $W/typo*.err"
 	fi
 }
 
@@ -438,6 +457,7 @@ check_usage() {
 }
 
 check_roles
+check_table_typo
 check_cat
 check_fallback rawtp tp_btf
 check_fallback rawsys tracepoint,tp_btf,fentry,kprobe
