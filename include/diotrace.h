@@ -20,7 +20,12 @@
 
 /* kernel flag values the event stream carries verbatim (stable since 5.x) */
 #define DT_IOCB_DIRECT		(1u << 17)	/* IOCB_DIRECT, include/linux/fs.h */
-#define DT_O_DIRECT		040000		/* O_DIRECT on x86_64 */
+/*
+ * O_DIRECT as events carry it (dt_open.flags): the asm-generic value.  BPF
+ * translates the running architecture's O_DIRECT (given by the loader) to
+ * this bit, so a recorded stream means the same on every architecture.
+ */
+#define DT_O_DIRECT		040000
 
 /* erofs_map_blocks() m_flags, fs/erofs/internal.h */
 #define DT_MAP_MAPPED		0x0001
@@ -133,6 +138,32 @@ struct dt_event {
 		struct dt_pc pc;
 		struct dt_open open;
 	};
+};
+
+/*
+ * The ring record of an O_DIRECT open(2) that failed with EINVAL: the event
+ * followed by what user space needs to find the file without looking at the
+ * process (which may be gone): the whole path as passed and the directory it
+ * is relative to, as names from the leaf up to the root of the mount
+ * namespace.  User space resolves it, fills ev.dev/ev.ino and hands the
+ * plain struct dt_event on (record, engine); this tail never leaves the
+ * tracer.
+ */
+#define DT_OPEN_PATH_LONG	4096
+#define DT_OPEN_BASE_LEN	4096
+#define DT_OPEN_ABS		0x1	/* the path is absolute: base is the process root */
+#define DT_OPEN_BASE_CUT	0x2	/* base walk stopped early (too deep or unreadable) */
+#define DT_OPEN_PATH_CUT	0x4	/* path unreadable or longer than DT_OPEN_PATH_LONG */
+#define DT_OPEN_BAD_DIRFD	0x8	/* dirfd is not an open directory */
+
+struct dt_open_ext {
+	struct dt_event ev;	/* DT_EV_OPEN */
+	__u64 base_dev;		/* s_dev of the base directory */
+	__u32 base_magic;	/* its s_magic */
+	__u16 ncomp;		/* names in base[] */
+	__u16 flags;		/* DT_OPEN_* */
+	char path[DT_OPEN_PATH_LONG];
+	char base[DT_OPEN_BASE_LEN];	/* '\0'-separated names, leaf first */
 };
 
 /* probe roles: each must be bound by some program or be reported unbound */

@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# test-tracer-host: `erofs-diotrace run` on this host's kernel, where only
-# tracepoints load (fentry/fexit: EPERM, no kprobes) and file-backed EROFS has
-# no direct I/O.  Images live under build/ (ext4; tmpfs cannot back them).
+# test-tracer-host: `erofs-diotrace run` on the running kernel.  What to
+# expect of each role comes from the probe table `run -v` prints (what the
+# tool says it bound), so the suite holds where fentry works and where only
+# tracepoints load alike.  Images live under build/ (ext4; tmpfs cannot
+# back them).
 SUITE=tracer-host
 . "$(dirname "$0")/../lib.sh"
 
 R=$DT_ROOT
 T=${DT_TOOL:-$R/build/erofs-diotrace}
 J=$R/build/tests/dt-jget
+ODOPEN=$R/build/tests/dt-odopen
+FORKREAD=$R/build/tests/dt-forkread
 FB=$R/build/tests/fbmount
 W=${DT_HOST_W:-$R/build/tests/tracer-host}
 TO="timeout -s KILL 120"
@@ -44,11 +48,18 @@ setup() {
 	rm -rf "$W" && mkdir -p "$W/src" "$W/src2" "$W/mnt" "$W/mnt2" || return 1
 	head -c 3000000 /dev/urandom > "$W/src/big" &&
 	echo small > "$W/src/small" &&
+	mkdir -p "$W/src/$LONGDIR" && echo long > "$W/src/$LONGDIR/f" &&
+	mkdir -p "$W/src/$DEEPDIR" && echo deep > "$W/src/$DEEPDIR/f" &&
 	head -c 200000 /dev/urandom > "$W/src2/other" &&
 	mkfs.erofs --quiet "$W/a.img" "$W/src" >/dev/null 2>&1 &&
 	mkfs.erofs --quiet "$W/b.img" "$W/src2" >/dev/null 2>&1 &&
 	"$FB" "$W/a.img" "$W/mnt" && "$FB" "$W/b.img" "$W/mnt2"
 }
+
+# a path of more than 200 characters under the mount; a directory 70 deep
+LONGDIR=$(printf 'a%.0s' $(seq 1 60))/$(printf 'b%.0s' $(seq 1 60))/$(printf 'c%.0s' $(seq 1 60))
+DEEPDIR=$(printf 'd/%.0s' $(seq 1 70))
+DEEPDIR=${DEEPDIR%/}
 
 if [ "$(id -u)" != 0 ]; then
 	t_skip "all" "needs root to load BPF programs and mount EROFS"
@@ -62,11 +73,25 @@ BIG_INO=$(stat -c %i "$W/mnt/big")
 IMG_INO=$(stat -c %i "$W/a.img")
 
 # --- probe calibration: every role is bound or unbound by name ------------
+# probe ROLE [FILE]: what `run -v` said bound ROLE ("tp_btf mm_...", "unbound (...)")
+probe() { sed -n "s/^  $1: //p" "${2:-$W/roles.err}"; }
+# jrole FILE NAME FIELD: FIELD of the role NAME in a JSON report's roles array
+jrole() {
+	_n=$("$J" "$1" roles.#) _i=0
+	while [ "$_i" -lt "${_n:-0}" ]; do
+		if [ "$("$J" "$1" roles.$_i.name)" = "$2" ]; then
+			"$J" "$1" roles.$_i.$3 2> /dev/null	# absent: null
+			return
+		fi
+		_i=$((_i + 1))
+	done
+}
+
 check_roles() {
-	$TO "$T" run -v -o "$W/roles.rep" -- true 2> "$W/roles.err"
+	$TO "$T" run -v --json "$W/roles.json" -o "$W/roles.rep" -- true 2> "$W/roles.err"
 	missing=
-	for r in REQ DIO EXTENT BACKING_SUBMIT BACKING_DONE PC_ADD PC_DEL OPEN; do
-		grep -Eq "^  $r: ((fentry|fexit|kprobe|tp_btf|raw_tp) [a-z_/0-9]+|unbound \(.+: .+\))\$" \
+	for r in REQ DIO EXTENT BACKING_SUBMIT BACKING_DONE PC_ADD PC_DEL OPEN FORK EXIT; do
+		grep -Eq "^  $r: ((fentry|fexit|kprobe|tracepoint|tp_btf|raw_tp) [a-z_/0-9{},]+|unbound \(.+: .+\))\$" \
 			"$W/roles.err" || missing="$missing $r"
 	done
 	if [ -n "$missing" ]; then
@@ -74,18 +99,45 @@ check_roles() {
 		return
 	fi
 	t_pass "-v names the program or the reasons for every role"
-	# what this host is: DIO does not exist, fentry is refused
-	if grep -Eq '^  DIO: unbound \(fentry: not in kernel BTF' "$W/roles.err" &&
-	   grep -Eq '^  REQ: (tp_btf|raw_tp) sys_enter/sys_exit$' "$W/roles.err"; then
-		t_pass "host: DIO unbound (not in BTF), REQ falls back to syscall tracepoints"
+	# the report agrees with -v, role by role, whatever this kernel binds
+	bad=
+	for r in req dio extent backing_submit backing_done pc_add pc_del open; do
+		U=$(echo $r | tr a-z A-Z) b=$(jrole "$W/roles.json" $r bound)
+		case $(probe $U) in
+		unbound*) [ "$b" = false ] && grep -Eq "^  $r +UNBOUND +.+: " "$W/roles.rep" || bad="$bad $r" ;;
+		*) [ "$b" = true ] || bad="$bad $r" ;;
+		esac
+	done
+	if [ -z "$bad" ]; then
+		t_pass "report and JSON agree with -v on every role (UNBOUND with its reason)"
 	else
-		t_fail "host: DIO unbound (not in BTF), REQ falls back to syscall tracepoints" \
-			"$(grep -E '^  (DIO|REQ):' "$W/roles.err" | tr '\n' ' ')"
+		t_fail "report and JSON agree with -v on every role" "differ:$bad"
 	fi
-	if grep -q "UNBOUND" "$W/roles.rep" && grep -q "fentry: EPERM\|not in kernel BTF" "$W/roles.rep"; then
-		t_pass "report lists unbound roles with the reason"
+	# the roles every kernel with EROFS can bind
+	if probe REQ | grep -qv '^unbound' && probe OPEN | grep -qv '^unbound' &&
+	   probe FORK | grep -qv '^unbound' && probe EXIT | grep -qv '^unbound'; then
+		t_pass "REQ, OPEN, FORK and EXIT bound: $(probe REQ | cut -d' ' -f1) REQ"
 	else
-		t_fail "report lists unbound roles with the reason" "no UNBOUND line in $W/roles.rep"
+		t_fail "REQ, OPEN, FORK and EXIT bound" "$(grep -E '^  (REQ|OPEN|FORK|EXIT):' "$W/roles.err" | tr '\n' ' ')"
+	fi
+}
+
+# --- a misspelt program in the probe table does not build ------------------
+check_table_typo() {
+	vh=$(ls "$R/vmlinux/vmlinux.h" "$R/build/bpf/vmlinux.h" 2>/dev/null | head -1)
+	if ! command -v cc > /dev/null || ! command -v clang > /dev/null || [ -z "$vh" ]; then
+		t_skip "a misspelt program in the probe table is a build error" "needs cc, clang, vmlinux.h"
+		return
+	fi
+	u="cc -fsyntax-only -D_GNU_SOURCE -I$R/include -I$R/user/trace -I$R/build $R/user/trace/trace_helpers.c"
+	arch=$(uname -m | sed -e s/x86_64/x86/ -e s/aarch64/arm64/ -e s/riscv64/riscv/)
+	b="clang -fsyntax-only -target bpf -D__TARGET_ARCH_$arch -I$(dirname "$vh") -I$R/include -I$R/bpf $R/bpf/diotrace.bpf.c"
+	if $u 2> "$W/typo.err" && $b 2>> "$W/typo.err" &&
+	   ! $u -DDT_PROBES_TYPO_TEST 2> "$W/typo-u.err" && grep -q fentry_reqq "$W/typo-u.err" &&
+	   ! $b -DDT_PROBES_TYPO_TEST 2> "$W/typo-b.err" && grep -q fentry_reqq "$W/typo-b.err"; then
+		t_pass "a misspelt program in the probe table is a build error (loader and BPF)"
+	else
+		t_fail "a misspelt program in the probe table is a build error" "see $W/typo*.err"
 	fi
 }
 
@@ -126,38 +178,112 @@ check_cat() {
 	fi
 }
 
-# --- raw_tp fallback (--avoid tp_btf) measures the same ----------------------
-check_rawtp() {
+# --- fallbacks measure the same: raw_tp for tp_btf, raw syscalls for the tracepoints
+# check_fallback NAME AVOID: run cat with --avoid AVOID; every role -v showed
+# bound by an avoided kind binds to another; same reads and EROFS bytes
+check_fallback() {
 	drop_caches
-	$TO "$T" run -v --avoid tp_btf --json "$W/raw.json" -o /dev/null -- cat "$W/mnt/big" \
-		> /dev/null 2> "$W/raw.err"
+	$TO "$T" run -v --avoid "$2" --json "$W/$1.json" -o /dev/null -- cat "$W/mnt/big" \
+		> /dev/null 2> "$W/$1.err"
 	a=$("$J" "$W/cat.json" summary.reads summary.double_caching.erofs_pc_bytes)
-	b=$("$J" "$W/raw.json" summary.reads summary.double_caching.erofs_pc_bytes)
-	if grep -qx "  PC_ADD: raw_tp mm_filemap_add_to_page_cache" "$W/raw.err" &&
-	   grep -qx "  REQ: raw_tp sys_enter/sys_exit" "$W/raw.err" && [ -n "$a" ] && [ "$a" = "$b" ]; then
-		t_pass "--avoid tp_btf: raw_tp programs bind and measure the same reads and EROFS bytes"
+	b=$("$J" "$W/$1.json" summary.reads summary.double_caching.erofs_pc_bytes)
+	moved= bad=
+	for r in REQ EXTENT PC_ADD PC_DEL OPEN FORK EXIT; do
+		k=$(probe $r | cut -d' ' -f1) k2=$(probe $r "$W/$1.err" | cut -d' ' -f1)
+		case ",$2," in
+		*",$k,"*) moved="$moved $r:$k>$k2"
+			  case ",$2,unbound," in *",$k2,"*) bad="$bad $r" ;; esac ;;
+		esac
+	done
+	if [ -z "$moved" ]; then
+		t_skip "--avoid $2: fallbacks measure the same" "no role is bound by $2 here"
+	elif [ -z "$bad" ] && [ -n "$a" ] && [ "$a" = "$b" ]; then
+		t_pass "--avoid $2:$moved; same reads and EROFS bytes"
 	else
-		t_fail "--avoid tp_btf: raw_tp programs bind and measure the same" "tp_btf: $a / raw_tp: $b"
+		t_fail "--avoid $2: fallbacks measure the same" "moved:$moved unbound:$bad; $a / $b"
 	fi
 }
 
-# --- O_DIRECT attempt: this kernel has no DIO for file-backed EROFS ---------
+# --- O_DIRECT attempt: refused (no EROFS direct I/O) or a direct read ------
 check_odirect() {
 	$TO "$T" run --assert --json "$W/dd.json" -o "$W/dd.rep" -- \
 		dd if="$W/mnt/big" of=/dev/null iflag=direct bs=4096 count=1 2> "$W/dd.err"
 	rc=$?
-	if grep -q "Invalid argument" "$W/dd.err" &&
-	   grep -qi "no direct I/O for file-backed EROFS.*EINVAL" "$W/dd.rep" &&
-	   grep -q "ino $BIG_INO" "$W/dd.rep"; then
-		t_pass "dd iflag=direct: reported as no direct I/O on this kernel (EINVAL)"
-	else
-		t_fail "dd iflag=direct: reported as no direct I/O on this kernel (EINVAL)" "see $W/dd.rep"
-	fi
 	v=$("$J" "$W/dd.json" verdict)
-	if [ $rc -eq 2 ] && [ "$v" = INCONCLUSIVE ]; then
-		t_pass "dd iflag=direct: --assert exit 2, verdict INCONCLUSIVE (no read observed)"
+	if grep -q "Invalid argument" "$W/dd.err"; then
+		if grep -qi "no direct I/O for file-backed EROFS.*EINVAL" "$W/dd.rep" &&
+		   grep -q "ino $BIG_INO" "$W/dd.rep"; then
+			t_pass "dd iflag=direct: refused with EINVAL, reported with the inode"
+		else
+			t_fail "dd iflag=direct: refused with EINVAL, reported with the inode" "see $W/dd.rep"
+		fi
+		if [ $rc -eq 2 ] && [ "$v" = INCONCLUSIVE ]; then
+			t_pass "dd iflag=direct refused: --assert exit 2, verdict INCONCLUSIVE (no read observed)"
+		else
+			t_fail "dd iflag=direct refused: --assert exit 2, verdict INCONCLUSIVE" "rc=$rc verdict=$v"
+		fi
+	elif [ "$("$J" "$W/dd.json" summary.direct)" -ge 1 ] 2>/dev/null && [ "$v" != FAIL ]; then
+		t_pass "dd iflag=direct: a direct read observed, verdict $v"
 	else
-		t_fail "dd iflag=direct: --assert exit 2, verdict INCONCLUSIVE" "rc=$rc verdict=$v"
+		t_fail "dd iflag=direct: refused or observed as a direct read" "rc=$rc verdict=$v; see $W/dd.rep"
+	fi
+}
+
+# --- refused O_DIRECT opens resolve without /proc: long, dirfd- and cwd-relative
+# refusal NAME INO ARGS...: dt-odopen ARGS under run; the refusal names INO
+refusal() {
+	name=$1 ino=$2
+	shift 2
+	$TO "$T" run --json "$W/od.json" -o "$W/od.rep" -- "$ODOPEN" "$@" > "$W/od.out"
+	n=$("$J" "$W/od.json" summary.refused_direct_opens)
+	if [ "$n" = 1 ] && [ "$("$J" "$W/od.json" findings.0.ino)" = "$ino" ]; then
+		t_pass "refused O_DIRECT open, $name: resolved to ino $ino after the process exited"
+	else
+		t_fail "refused O_DIRECT open, $name: resolved to ino $ino" \
+			"refusals=$n ino=$("$J" "$W/od.json" findings.0.ino 2>&1); see $W/od.rep"
+	fi
+}
+
+check_refusals() {
+	long=$W/mnt/$LONGDIR/f ino=$(stat -c %i "$W/mnt/$LONGDIR/f")
+	if "$ODOPEN" "$long" > /dev/null; then :; else
+		t_skip "refused O_DIRECT opens" "this kernel opens EROFS files with O_DIRECT"
+		return
+	fi
+	refusal "absolute path of ${#long} characters" $ino "$long"
+	refusal "openat on an O_PATH directory" $ino -d "$W/mnt/${LONGDIR%%/*}" "${LONGDIR#*/}/f"
+	refusal "relative to the cwd" $ino -c "$W/mnt/${LONGDIR%/*}" "${LONGDIR##*/}/f"
+	# a base directory deeper than BPF walks: counted, and INCONCLUSIVE under --expect-dio
+	$TO "$T" run --expect-dio --json "$W/deep.json" -o "$W/deep.rep" -- \
+		"$ODOPEN" -c "$W/mnt/$DEEPDIR" f > /dev/null 2> "$W/deep.err"
+	if grep -q "1 O_DIRECT opens refused with EINVAL could not be resolved" "$W/deep.err" &&
+	   grep -q "could not be resolved to a file" "$W/deep.rep" &&
+	   [ "$("$J" "$W/deep.json" verdict)" = INCONCLUSIVE ]; then
+		t_pass "refusal under a 70-deep directory: counted unresolved, --expect-dio INCONCLUSIVE"
+	else
+		t_fail "refusal under a 70-deep directory: counted unresolved" "see $W/deep.err, $W/deep.rep"
+	fi
+}
+
+# --- process table: short-lived processes are pruned at exit ----------------
+check_prune() {
+	$TO "$T" run -v --json "$W/fork.json" -o /dev/null -- "$FORKREAD" 10000 "$W/mnt/small" \
+		2> "$W/fork.err"
+	rc=$?
+	reads=$("$J" "$W/fork.json" summary.reads)
+	c=$(sed -n 's/^erofs-diotrace: counters: //p' "$W/fork.err")
+	full=$(echo "$c" | sed -n 's/.*pids_full \([0-9]*\).*/\1/p')
+	# each child reads twice: the data, then end of file
+	if [ $rc -eq 0 ] && [ "$reads" = 20000 ] && [ "$full" = 0 ]; then
+		t_pass "10,000 short-lived processes: all traced (20000 reads), process table never full"
+	else
+		t_fail "10,000 short-lived processes: all traced" "rc=$rc reads=$reads counters: $c"
+	fi
+	n=$(echo "$c" | sed -n 's/^reads \([0-9]*\).*/\1/p')
+	if [ -n "$n" ] && [ "$n" -ge "${reads:-1}" ]; then
+		t_pass "BPF read counter ($n) >= reads seen ($reads)"
+	else
+		t_fail "BPF read counter >= reads seen" "counter=$n seen=$reads"
 	fi
 }
 
@@ -285,10 +411,16 @@ check_record() {
 	drop_caches
 	$TO "$T" run --record "$W/cat.rec" --json "$W/rec.json" -o /dev/null -- cat "$W/mnt/big" > /dev/null
 	$TO "$T" replay --json "$W/replay.json" "$W/cat.rec" > /dev/null 2>&1
-	a=$("$J" "$W/rec.json" verdict summary.reads summary.double_caching.erofs_pc_bytes roles.3.why 2>&1)
-	b=$("$J" "$W/replay.json" verdict summary.reads summary.double_caching.erofs_pc_bytes roles.3.why 2>&1)
-	# the record is binary; its text form names the unbound roles
-	if [ -n "$a" ] && [ "$a" = "$b" ] && "$T" replay --text "$W/cat.rec" | grep -q '^!unbound'; then
+	a=$("$J" "$W/rec.json" verdict summary.reads summary.double_caching.erofs_pc_bytes 2>&1)
+	b=$("$J" "$W/replay.json" verdict summary.reads summary.double_caching.erofs_pc_bytes 2>&1)
+	unb=0
+	for r in req dio extent backing_submit backing_done pc_add pc_del open; do
+		[ "$(jrole "$W/rec.json" $r why)" = "$(jrole "$W/replay.json" $r why)" ] || unb=1
+		if [ "$(jrole "$W/rec.json" $r bound)" = false ]; then
+			"$T" replay --text "$W/cat.rec" | grep -q "^!unbound $r " || unb=1
+		fi
+	done
+	if [ -n "$a" ] && [ "$a" = "$b" ] && [ $unb = 0 ]; then
 		t_pass "--record stream replays to the same verdict, counts and unbound roles"
 	else
 		t_fail "--record stream replays to the same verdict and counts" "run: $a / replay: $b"
@@ -325,9 +457,13 @@ check_usage() {
 }
 
 check_roles
+check_table_typo
 check_cat
-check_rawtp
+check_fallback rawtp tp_btf
+check_fallback rawsys tracepoint,tp_btf,fentry,kprobe
 check_odirect
+check_refusals
+check_prune
 check_lost
 check_filters
 check_signal TERM

@@ -16,11 +16,13 @@
 #include <unistd.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
 #include "commands.h"
 #include "engine.h"
+#include "open_resolve.h"
 #include "outfile.h"
 #include "record.h"
 #include "run_mounts.h"
@@ -33,7 +35,7 @@ struct run_ctx {
 	struct run_opts o;
 	struct diotrace_bpf *skel;
 	struct dt_probe_links *links;
-	struct dt_probe_bind binds[32];
+	struct dt_probe_bind binds[DT_G_MAX];
 	struct dt_engine *e;
 	struct dt_report *rep;		/* streams reads as they close */
 	FILE *out;			/* the text report (-o or stderr) */
@@ -43,8 +45,9 @@ struct run_ctx {
 	uint64_t mount_dev;
 	struct dt_tracee t;
 	unsigned long events, bad_events;
+	unsigned long unresolved_opens;	/* refused O_DIRECT opens BPF's record could not place */
 	/* evidence gaps found while tracing, given to the engine at the end */
-	char notes[4][DT_PROBE_WHY_LEN + 96];
+	char notes[8][DT_PROBE_WHY_LEN + 96];
 	unsigned int nr_notes;
 };
 
@@ -74,10 +77,12 @@ static int env_check(void)
 static void add_backing(void *vctx, uint64_t dev, uint64_t ino, const char *img, const char *mnt)
 {
 	struct run_ctx *ctx = vctx;
-	struct { uint64_t dev, ino; } k = { dev, ino };
+	struct { uint64_t dev, ino; } k = { dev, ino };	/* struct dt_file_key (bpf/common.bpf.h) */
 	uint8_t one = 1;
 
-	bpf_map__update_elem(ctx->skel->maps.backing, &k, sizeof(k), &one, 1, BPF_ANY);
+	if (bpf_map__update_elem(ctx->skel->maps.backing, &k, sizeof(k), &one, 1, BPF_ANY))
+		fprintf(stderr, "erofs-diotrace: backing table full: %s (ino %llu) is learnt only when a traced read reaches it\n",
+			img, (unsigned long long)ino);
 	if (ctx->o.probes)
 		fprintf(stderr, "erofs-diotrace: %s is backed by %s (dev %u:%u ino %llu)\n",
 			mnt, img, dt_dev_major(dev), dt_dev_minor(dev), (unsigned long long)ino);
@@ -87,8 +92,13 @@ static int track_pid(struct run_ctx *ctx, pid_t pid)
 {
 	uint32_t k = pid;
 	uint8_t one = 1;
+	int err;
 
-	return bpf_map__update_elem(ctx->skel->maps.pids, &k, sizeof(k), &one, 1, BPF_ANY);
+	err = bpf_map__update_elem(ctx->skel->maps.pids, &k, sizeof(k), &one, 1, BPF_ANY);
+	if (err)
+		fprintf(stderr, "erofs-diotrace: cannot trace pid %d: process table: %s; INCONCLUSIVE\n",
+			(int)pid, dt_errname(err));
+	return err;
 }
 
 /*
@@ -133,19 +143,25 @@ static int track_tree(struct run_ctx *ctx, pid_t pid, unsigned int *budget)
 	return err;
 }
 
-/* OPEN: user space decides whether the path is on EROFS */
-static bool open_on_erofs(struct run_ctx *ctx, struct dt_event *ev)
+/*
+ * OPEN: BPF sends opens that returned an EROFS file (dev/ino set) and
+ * O_DIRECT opens refused with EINVAL, the latter as a struct dt_open_ext
+ * that says which file without asking the (maybe gone) process.
+ */
+static bool open_on_erofs(struct run_ctx *ctx, struct dt_event *ev, const void *data, size_t sz)
 {
-	uint64_t dev, ino;
-
 	ev->open.path[DT_PATH_MAX - 1] = '\0';
-	if (ev->dev)
+	if (sz < sizeof(struct dt_open_ext))
+		return ev->dev != 0;
+	switch (dt_open_resolve(data, ctx->mount_dev, ev)) {
+	case DT_OPEN_ON_EROFS:
 		return true;
-	if (!dt_path_erofs(ev->pid, ev->open.path, ctx->mount_dev, &dev, &ino))
+	case DT_OPEN_UNRESOLVED:
+		ctx->unresolved_opens++;
 		return false;
-	ev->dev = dev;
-	ev->ino = ino;
-	return true;
+	default:
+		return false;
+	}
 }
 
 /* a write to the record failed: say so once; the run exits 2 */
@@ -170,13 +186,13 @@ static void record_begin(struct run_ctx *ctx)
 
 	if (!ctx->rec)
 		return;
-	for (i = 0; i < dt_probe_ngroups; i++) {
+	for (i = 0; i < DT_G_MAX; i++) {
 		role = dt_probe_groups[i].role;
 		if (role < 0 || role >= DT_ROLE_MAX)
 			continue;
 		if (ctx->binds[i].winner >= 0) {
 			h.roles[role].state = DT_REC_ROLE_BOUND;
-			dt_probe_describe(&dt_probe_groups[i], &ctx->binds[i], h.roles[role].text,
+			dt_probe_describe(i, &ctx->binds[i], h.roles[role].text,
 					  sizeof(h.roles[role].text));
 		} else {
 			h.roles[role].state = DT_REC_ROLE_UNBOUND;
@@ -201,7 +217,7 @@ static int on_event(void *vctx, void *data, size_t sz)
 		ctx->bad_events++;
 		return 0;
 	}
-	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev)) {
+	if (ev.type == DT_EV_OPEN && !open_on_erofs(ctx, &ev, data, sz)) {
 		dt_engine_note_skipped(ctx->e, 1);	/* emitted, not lost */
 		return 0;
 	}
@@ -212,30 +228,45 @@ static int on_event(void *vctx, void *data, size_t sz)
 	return 0;
 }
 
+#ifndef SYS_open
+#define SYS_open	-1	/* arm64, riscv: openat only */
+#endif
+
+static bool raw_syscalls(const struct dt_probe_bind *binds, enum dt_probe_group_id g)
+{
+	return dt_probe_bound_kind(binds, g, "tp_btf") || dt_probe_bound_kind(binds, g, "raw_tp");
+}
+
+/* the object's settings, from the options and the bindings (before load) */
+static int setup_skel(struct diotrace_bpf *skel, const struct dt_probe_bind *binds, void *vctx)
+{
+	struct run_ctx *ctx = vctx;
+	struct diotrace_bpf__rodata *ro = skel->rodata;
+
+	ro->targ_dev = ctx->mount_dev;
+	ro->sys_req = raw_syscalls(binds, DT_G_REQ);
+	ro->sys_open = raw_syscalls(binds, DT_G_OPEN);
+	ro->bk_done_bound = binds[DT_G_BACKING_DONE].winner >= 0;
+	ro->o_direct = O_DIRECT;
+	ro->nr_read = SYS_read;
+	ro->nr_pread64 = SYS_pread64;
+	ro->nr_readv = SYS_readv;
+	ro->nr_preadv = SYS_preadv;
+	ro->nr_preadv2 = SYS_preadv2;
+	ro->nr_open = SYS_open;
+	ro->nr_openat = SYS_openat;
+	ro->nr_openat2 = SYS_openat2;
+	return bpf_map__set_max_entries(skel->maps.rb, ctx->o.rb_size);
+}
+
 static int load_probes(struct run_ctx *ctx)
 {
-	size_t sz;
-	const void *elf = diotrace_bpf__elf_bytes(&sz);
 	int err;
 
-	err = dt_probe_calibrate(elf, sz, ctx->o.avoid, ctx->binds);
-	if (err) {
-		fprintf(stderr, "erofs-diotrace: cannot read kernel BTF: %s; INCONCLUSIVE\n", strerror(-err));
+	err = dt_probe_load(ctx->o.avoid, ctx->binds, setup_skel, ctx, &ctx->skel);
+	if (err)
 		return err;
-	}
-	ctx->skel = diotrace_bpf__open();
-	if (!ctx->skel)
-		return -errno;
-	ctx->skel->rodata->targ_dev = ctx->mount_dev;
-	ctx->skel->rodata->sys_req = dt_probe_req_is_syscall(ctx->binds);
-	bpf_map__set_max_entries(ctx->skel->maps.rb, ctx->o.rb_size);
-	dt_probe_select(ctx->skel->obj, ctx->binds);
-	err = diotrace_bpf__load(ctx->skel);
-	if (err) {
-		fprintf(stderr, "erofs-diotrace: loading the calibrated probes failed: %s; INCONCLUSIVE\n", dt_errname(err));
-		return err;
-	}
-	ctx->links = dt_probe_attach(ctx->skel->obj, ctx->binds);
+	ctx->links = dt_probe_attach(ctx->skel, ctx->binds);
 	return ctx->links ? 0 : -ENOMEM;
 }
 
@@ -245,19 +276,21 @@ static int report_bindings(struct run_ctx *ctx)
 	unsigned int i, bound = 0;
 	char desc[DT_PROBE_WHY_LEN + 64];
 
-	for (i = 0; i < dt_probe_ngroups; i++) {
+	for (i = 0; i < DT_G_MAX; i++) {
 		const struct dt_probe_group *g = &dt_probe_groups[i];
 
-		dt_probe_describe(g, &ctx->binds[i], desc, sizeof(desc));
+		dt_probe_describe(i, &ctx->binds[i], desc, sizeof(desc));
 		if (ctx->o.probes)
 			fprintf(stderr, "  %s: %s\n", g->name, desc);
 		if (ctx->binds[i].winner >= 0) {
 			bound++;
+			if (g->role >= 0)
+				dt_engine_note_bound(ctx->e, g->role, desc);
 			continue;
 		}
 		if (g->role >= 0) {
 			dt_engine_note_unbound(ctx->e, g->role, ctx->binds[i].why);
-		} else if (!strcmp(g->name, "FORK")) {
+		} else if (i == DT_G_FORK) {
 			snprintf(desc, sizeof(desc), "fork tracking unbound (%s): children of the command "
 				 "are not traced", ctx->binds[i].why);
 			add_note(ctx, desc);
@@ -265,7 +298,7 @@ static int report_bindings(struct run_ctx *ctx)
 	}
 	if (!bound) {
 		fprintf(stderr, "erofs-diotrace: no probe could be loaded or attached (REQ: %s); INCONCLUSIVE\n",
-			ctx->binds[0].why);
+			ctx->binds[DT_G_REQ].why);
 		return -1;
 	}
 	return 0;
@@ -363,18 +396,71 @@ static uint64_t counter_sum(struct run_ctx *ctx, uint32_t idx)
 	return sum;
 }
 
+/* page-cache changes BPF summed per file outside any traced request */
+static void note_pc_outside(struct run_ctx *ctx)
+{
+	struct { uint64_t dev, ino; } k, next, *prev = NULL;	/* struct dt_file_key */
+	struct { uint64_t added, deleted; uint32_t erofs, pad; } v;	/* struct pc_sum */
+	int fd = bpf_map__fd(ctx->skel->maps.pc_outside);
+	uint64_t page = sysconf(_SC_PAGESIZE);
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		dt_engine_note_pc_outside(ctx->e, k.dev, k.ino, v.erofs,
+					  v.added * page, v.deleted * page);
+		if (ctx->rec)
+			record_failed(ctx, dt_rec_write_pc_outside(ctx->rec, k.dev, k.ino, v.erofs,
+								   v.added * page, v.deleted * page));
+	}
+}
+
+static void note_count(struct run_ctx *ctx, uint64_t n, const char *what)
+{
+	char why[192];
+
+	if (!n)
+		return;
+	snprintf(why, sizeof(why), "%llu %s", (unsigned long long)n, what);
+	add_note(ctx, why);
+}
+
 /* evidence problems go to the engine (and to the record) before finishing */
 static int note_evidence(struct run_ctx *ctx)
 {
-	uint64_t lost = counter_sum(ctx, DT_CNT_RB_DROPPED) + ctx->bad_events;
-	uint64_t full = counter_sum(ctx, DT_CNT_MAP_FULL);
+	uint64_t cnt[DT_CNT_MAX], lost, missed = dt_probe_kprobe_missed(ctx->links);
 	char why[128];
 	unsigned int i;
 
-	if (full) {
-		snprintf(why, sizeof(why), "%llu BPF map updates failed (tables full): "
-			 "some requests or children were not followed", (unsigned long long)full);
-		add_note(ctx, why);
+	for (i = 0; i < DT_CNT_MAX; i++)
+		cnt[i] = counter_sum(ctx, i);
+	dt_engine_note_counters(ctx->e, cnt);
+	if (ctx->rec)
+		record_failed(ctx, dt_rec_write_counters(ctx->rec, cnt));
+	if (ctx->o.probes)
+		fprintf(stderr, "erofs-diotrace: counters: reads %llu emitted %llu dropped %llu "
+			"map_full %llu evicted %llu pids_full %llu kprobe_missed %llu\n",
+			(unsigned long long)cnt[DT_CNT_READS], (unsigned long long)cnt[DT_CNT_EMITTED],
+			(unsigned long long)cnt[DT_CNT_RB_DROPPED], (unsigned long long)cnt[DT_CNT_MAP_FULL],
+			(unsigned long long)cnt[DT_CNT_EVICTED], (unsigned long long)cnt[DT_CNT_PIDS_FULL],
+			(unsigned long long)missed);
+	note_pc_outside(ctx);
+	lost = cnt[DT_CNT_RB_DROPPED] + ctx->bad_events + missed;
+	note_count(ctx, cnt[DT_CNT_MAP_FULL], "BPF map updates failed (tables full): "
+		   "some requests, opens or page-cache sums were not kept");
+	note_count(ctx, cnt[DT_CNT_EVICTED], "backing reads could not be remembered in flight "
+		   "(table full): their completions are not tied to a request");
+	note_count(ctx, cnt[DT_CNT_PIDS_FULL], "processes could not join the traced-process "
+		   "table (full): their reads were not traced");
+	note_count(ctx, missed, "kprobe/kretprobe hits missed by the kernel (nmissed)");
+	if (ctx->unresolved_opens) {
+		fprintf(stderr, "erofs-diotrace: %lu O_DIRECT opens refused with EINVAL could not be "
+			"resolved to a file (gone, or path too deep)\n", ctx->unresolved_opens);
+		if (ctx->o.expect_dio)
+			note_count(ctx, ctx->unresolved_opens, "O_DIRECT opens refused with EINVAL "
+				   "could not be resolved to a file: EROFS refusals may be missing");
 	}
 
 	if (stop_sig) {
@@ -382,16 +468,16 @@ static int note_evidence(struct run_ctx *ctx)
 			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
 		add_note(ctx, why);
 	}
-	if (lost)
-		dt_engine_note_lost(ctx->e, lost);
+	if (lost > cnt[DT_CNT_RB_DROPPED])	/* drops came with the counters */
+		dt_engine_note_lost(ctx->e, lost - cnt[DT_CNT_RB_DROPPED]);
 	for (i = 0; i < ctx->nr_notes; i++)
 		dt_engine_note_inconclusive(ctx->e, ctx->notes[i]);
 	if (!ctx->rec)
 		return 0;
 	for (i = 0; i < ctx->nr_notes; i++)
 		dt_rec_write_inconclusive(ctx->rec, ctx->notes[i]);
-	if (lost)
-		dt_rec_write_lost(ctx->rec, lost);
+	if (lost > cnt[DT_CNT_RB_DROPPED])	/* as given to the engine above */
+		dt_rec_write_lost(ctx->rec, lost - cnt[DT_CNT_RB_DROPPED]);
 	dt_rec_write_end(ctx->rec);
 	record_failed(ctx, dt_rec_writer_close(ctx->rec));
 	ctx->rec = NULL;

@@ -1,177 +1,257 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Probe calibration, in the manner of libbpf-tools' fentry_can_attach() and
- * retsnoop's feature probing: every candidate of every role is loaded and
- * attached once in a throwaway copy of the object; the first one that works
- * wins.  Losers are never autoloaded in the real object, so a program the
- * kernel refuses cannot take the others down.
+ * Probe calibration and load.  The kernel BTF is only scanned for the ids
+ * calibration needs (libbpf parses it once, to load the object); each attach
+ * point a candidate needs is tried with a two-instruction program of the
+ * same type (as libbpf-tools' fentry_can_attach() does), so no trial parses
+ * BTF again.  The real object is then loaded with the winners only; if the
+ * verifier refuses one of them, its group falls back to the next candidate
+ * and the object is loaded again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/btf.h>
+#include <linux/btf.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "btf_scan.h"
 #include "diotrace.h"
 #include "errname.h"
 #include "trace_helpers.h"
+#include "diotrace.skel.h"
 
-#define C(k, t, p0, p1)	{ .kind = k, .target = t, .progs = { p0, p1 } }
+#define DT_G(id, n, r)		[DT_G_##id] = { .name = n, .role = r },
+const struct dt_probe_group dt_probe_groups[DT_G_MAX] = { DT_PROBE_GROUPS(DT_G) };
 
-static const struct dt_probe_cand req_cands[] = {
-	C("fentry", "erofs_file_read_iter", "fentry_req", "fexit_req"),
-	C("kprobe", "erofs_file_read_iter", "kp_req", "krp_req"),
-	C("tp_btf", "sys_enter/sys_exit", "tp_sys_enter", "tp_sys_exit"),
-	C("raw_tp", "sys_enter/sys_exit", "raw_sys_enter", "raw_sys_exit"),
-};
-static const struct dt_probe_cand dio_cands[] = {
-	C("fentry", "erofs_fileio_direct_io", "fentry_dio", "fexit_dio"),
-	C("kprobe", "erofs_fileio_direct_io", "kp_dio", "krp_dio"),
-};
-static const struct dt_probe_cand dio_total_cands[] = {
-	C("fexit", "erofs_fileio_scan_iter", "fexit_scan_iter", NULL),
-};
-static const struct dt_probe_cand dio_done_cands[] = {
-	C("fexit", "erofs_fileio_end_io", "fexit_end_io", NULL),
-};
-static const struct dt_probe_cand extent_cands[] = {
-	C("fexit", "erofs_map_blocks", "fexit_map_blocks", NULL),
-	C("kprobe", "erofs_map_blocks", "kp_map_blocks", "krp_map_blocks"),
-	C("tp_btf", "erofs_map_blocks_exit", "tp_map_blocks", NULL),
-	C("raw_tp", "erofs_map_blocks_exit", "raw_map_blocks", NULL),
-};
-static const struct dt_probe_cand bk_cands[] = {
-	C("fentry", "vfs_iocb_iter_read", "fentry_bk", "fexit_bk"),
-	C("kprobe", "vfs_iocb_iter_read", "kp_bk", "krp_bk"),
-};
-static const struct dt_probe_cand bk_done_cands[] = {
-	C("fentry", "erofs_fileio_ki_complete", "fentry_bk_done", NULL),
-	C("kprobe", "erofs_fileio_ki_complete", "kp_bk_done", NULL),
-};
-static const struct dt_probe_cand pc_add_cands[] = {
-	C("tp_btf", "mm_filemap_add_to_page_cache", "tp_pc_add", NULL),
-	C("raw_tp", "mm_filemap_add_to_page_cache", "raw_pc_add", NULL),
-};
-static const struct dt_probe_cand pc_del_cands[] = {
-	C("tp_btf", "mm_filemap_delete_from_page_cache", "tp_pc_del", NULL),
-	C("raw_tp", "mm_filemap_delete_from_page_cache", "raw_pc_del", NULL),
-};
-static const struct dt_probe_cand open_cands[] = {
-	C("tp_btf", "sys_enter/sys_exit", "tp_sys_enter", "tp_sys_exit"),
-	C("raw_tp", "sys_enter/sys_exit", "raw_sys_enter", "raw_sys_exit"),
-};
-static const struct dt_probe_cand fork_cands[] = {
-	C("tp_btf", "sched_process_fork", "tp_fork", NULL),
-	C("raw_tp", "sched_process_fork", "raw_fork", NULL),
-};
-
-#define G(n, r, c)	{ .name = n, .role = r, .cands = c, .ncands = sizeof(c) / sizeof(c[0]) }
-
-const struct dt_probe_group dt_probe_groups[] = {
-	G("REQ", DT_ROLE_REQ, req_cands),
-	G("DIO", DT_ROLE_DIO, dio_cands),
-	G("DIO io.total", -1, dio_total_cands),
-	G("DIO io.done", -1, dio_done_cands),
-	G("EXTENT", DT_ROLE_EXTENT, extent_cands),
-	G("BACKING_SUBMIT", DT_ROLE_BACKING_SUBMIT, bk_cands),
-	G("BACKING_DONE", DT_ROLE_BACKING_DONE, bk_done_cands),
-	G("PC_ADD", DT_ROLE_PC_ADD, pc_add_cands),
-	G("PC_DEL", DT_ROLE_PC_DEL, pc_del_cands),
-	G("OPEN", DT_ROLE_OPEN, open_cands),
-	G("FORK", -1, fork_cands),
-};
-const unsigned int dt_probe_ngroups = sizeof(dt_probe_groups) / sizeof(dt_probe_groups[0]);
+#define DT_P(p)		{ offsetof(struct diotrace_bpf, progs.p), #p, false },
+#define DT_PO(p)	{ offsetof(struct diotrace_bpf, progs.p), #p, true },
+#define DT_C(id, k, t, list)	{ .group = DT_G_##id, .kind = k, .target = t, .progs = { list } },
+const struct dt_probe_cand dt_probe_cands[] = { DT_PROBE_CANDS(DT_C, DT_P, DT_PO) };
+const unsigned int dt_probe_ncands = sizeof(dt_probe_cands) / sizeof(dt_probe_cands[0]);
 
 const char *dt_errname(int err)
 {
 	return dt_err_str(err);		/* the one table, user/common/errname.c */
 }
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+bool dt_probe_kind_known(const char *kind)
 {
-	return 0;
-}
+	static const char *kinds[] = { "fentry", "fexit", "kprobe", "tracepoint", "tp_btf", "raw_tp" };
+	size_t i;
 
-static bool cand_has(const struct dt_probe_cand *c, const char *prog)
-{
-	int i;
-
-	for (i = 0; i < DT_PROBE_MAX_PROGS; i++)
-		if (c->progs[i] && !strcmp(c->progs[i], prog))
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i]))
 			return true;
 	return false;
 }
 
-/* cheap checks before a trial load: is the target there at all? */
-static const char *precheck(const struct btf *vmlinux, const struct dt_probe_cand *c)
+/* is KIND in the comma-separated AVOID list? fentry and fexit go together */
+static bool avoided(const char *avoid, const char *kind)
 {
-	char name[128], *tok, *save = NULL;
-	bool tp = !strcmp(c->kind, "tp_btf");
+	char list[128], *tok, *save = NULL;
+	bool ftrace = !strcmp(kind, "fentry") || !strcmp(kind, "fexit");
 
-	if (!strcmp(c->kind, "kprobe")) {
-		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
-			return "no kprobes";
-		return NULL;
-	}
-	if (!vmlinux || (!tp && strcmp(c->kind, "fentry") && strcmp(c->kind, "fexit")))
-		return NULL;
-	snprintf(name, sizeof(name), "%s", c->target);
-	for (tok = strtok_r(name, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		char t[160];
+	if (!avoid)
+		return false;
+	snprintf(list, sizeof(list), "%s", avoid);
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, kind) || (ftrace && (!strcmp(tok, "fentry") || !strcmp(tok, "fexit"))))
+			return true;
+	return false;
+}
 
-		snprintf(t, sizeof(t), "%s%s", tp ? "btf_trace_" : "", tok);
-		if (btf__find_by_name_kind(vmlinux, t, tp ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC) < 0)
-			return tp ? "no such tracepoint" : "not in kernel BTF";
-	}
+/* ---- trying one attach point -------------------------------------------- */
+
+/* the outcome of trying one section ("fentry/f", "tracepoint/c/n", ...) */
+struct trial {
+	char sec[96];
+	int err;		/* 0, or -errno */
+	const char *why;	/* set when err: "not in kernel BTF", "attach", ... */
+	bool absent;		/* tracepoint missing (for optional programs) */
+};
+
+struct calib {
+	struct dt_btf vmlinux;
+	const char *avoid;
+	struct trial trials[64];
+	unsigned int ntrials;
+};
+
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static int prog_load(enum bpf_prog_type type, enum bpf_attach_type at, __u32 btf_id)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = at, .attach_btf_id = btf_id);
+	int fd = bpf_prog_load(type, "dt_trial", "GPL", ret0, 2, &o);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static const char *tracefs(void)
+{
+	if (!access("/sys/kernel/tracing/events", F_OK))
+		return "/sys/kernel/tracing";
+	if (!access("/sys/kernel/debug/tracing/events", F_OK))
+		return "/sys/kernel/debug/tracing";
 	return NULL;
 }
 
-static int trial_attach(struct bpf_object *obj, const struct dt_probe_cand *c)
+static int read_num(const char *path, long *v)
 {
-	struct bpf_link *links[DT_PROBE_MAX_PROGS] = {};
-	struct bpf_program *p;
-	int i, err = 0;
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
 
-	for (i = 0; i < DT_PROBE_MAX_PROGS && c->progs[i] && !err; i++) {
-		p = bpf_object__find_program_by_name(obj, c->progs[i]);
-		links[i] = p ? bpf_program__attach(p) : NULL;
-		if (!links[i])
-			err = errno ? -errno : -ENOENT;
-	}
-	for (i = 0; i < DT_PROBE_MAX_PROGS; i++)
-		bpf_link__destroy(links[i]);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	*v = strtol(buf + strcspn(buf, "0123456789"), NULL, 10);
+	return 0;
+}
+
+static int perf_attach(struct perf_event_attr *a, int prog)
+{
+	int pfd = syscall(__NR_perf_event_open, a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC), err = 0;
+
+	if (pfd < 0)
+		return -errno;
+	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog))
+		err = -errno;
+	close(pfd);
 	return err;
 }
 
-/* load and attach one candidate alone; 0, or -errno with *stage set */
-static int trial(const void *elf, size_t sz, const struct dt_probe_cand *c, const char **stage)
+/*
+ * A tracepoint is tried by its id and a program load only: attaching one
+ * and letting go costs an RCU grace period (tens of ms) each, and the
+ * attach in dt_probe_attach() unbinds the group if it fails after all.
+ */
+static void try_tracepoint(struct trial *t, const char *name)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "dt_trial");
-	struct bpf_object *obj;
-	struct bpf_program *p;
-	struct bpf_map *m;
-	int err;
+	const char *fs = tracefs();
+	char path[256];
+	long id;
+	int prog;
 
-	*stage = "open";
-	obj = bpf_object__open_mem(elf, sz, &opts);
-	if (!obj)
-		return errno ? -errno : -EINVAL;
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, cand_has(c, bpf_program__name(p)));
-	m = bpf_object__find_map_by_name(obj, "rb");
-	if (m)
-		bpf_map__set_max_entries(m, 4096);
-	*stage = "load";
-	err = bpf_object__load(obj);
-	if (!err) {
-		*stage = "attach";
-		err = trial_attach(obj, c);
+	if (!fs) {
+		t->err = -ENOENT, t->why = "tracefs not mounted";
+		return;
 	}
-	bpf_object__close(obj);
-	return err;
+	snprintf(path, sizeof(path), "%s/events/%s/id", fs, name);
+	if (read_num(path, &id)) {
+		t->err = -ENOENT, t->why = "no such tracepoint", t->absent = true;
+		return;
+	}
+	prog = prog_load(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
+	if (prog < 0) {
+		t->err = prog;
+		return;
+	}
+	close(prog);
 }
+
+static void try_kprobe(struct trial *t, struct calib *c, const char *fn, bool ret)
+{
+	struct perf_event_attr a = { .size = sizeof(a) };
+	long type, bit = 0;
+	int prog;
+
+	if (read_num("/sys/bus/event_source/devices/kprobe/type", &type)) {
+		t->err = -ENOENT, t->why = "no kprobes";
+		return;
+	}
+	if (dt_btf_find(&c->vmlinux, fn, BTF_KIND_FUNC) < 0) {
+		t->err = -ENOENT, t->why = "not in kernel BTF";
+		return;
+	}
+	read_num("/sys/bus/event_source/devices/kprobe/format/retprobe", &bit);
+	a.type = type;
+	a.config = ret ? 1ULL << bit : 0;
+	a.config1 = (uintptr_t)fn;
+	prog = prog_load(BPF_PROG_TYPE_KPROBE, 0, 0);
+	if (prog < 0) {
+		t->err = prog;
+		return;
+	}
+	t->err = perf_attach(&a, prog);
+	t->why = t->err ? "attach" : NULL;
+	close(prog);
+}
+
+/* fentry, fexit, tp_btf: a BTF-typed tracing program; raw_tp: by name */
+static void try_tracing(struct trial *t, struct calib *c, const char *kind, const char *target)
+{
+	bool tp = !strcmp(kind, "tp_btf"), raw = !strcmp(kind, "raw_tp");
+	enum bpf_attach_type at = tp ? BPF_TRACE_RAW_TP :
+				  !strcmp(kind, "fexit") ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
+	char name[128];
+	int id, prog, link;
+
+	snprintf(name, sizeof(name), "%s%s", tp || raw ? "btf_trace_" : "", target);
+	id = dt_btf_find(&c->vmlinux, name, tp || raw ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
+	if (id < 0) {
+		t->err = -ENOENT, t->why = tp || raw ? "no such tracepoint" : "not in kernel BTF";
+		return;
+	}
+	if (raw)
+		prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
+	else
+		prog = prog_load(BPF_PROG_TYPE_TRACING, at, id);
+	if (prog < 0) {
+		t->err = prog;
+		return;
+	}
+	link = bpf_raw_tracepoint_open(raw ? target : NULL, prog);
+	t->err = link < 0 ? -errno : 0;
+	t->why = t->err ? "attach" : NULL;
+	if (link >= 0)
+		close(link);
+	close(prog);
+}
+
+/* try SEC once (cached: REQ and OPEN share the raw syscall pair) */
+static const struct trial *try_section(struct calib *c, const char *sec)
+{
+	char kind[32], target[96];
+	const char *slash = strchr(sec, '/');
+	struct trial *t;
+	unsigned int i;
+
+	for (i = 0; i < c->ntrials; i++)
+		if (!strcmp(c->trials[i].sec, sec))
+			return &c->trials[i];
+	t = &c->trials[c->ntrials < 64 ? c->ntrials++ : 63];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->sec, sizeof(t->sec), "%s", sec);
+	if (!slash || (size_t)(slash - sec) >= sizeof(kind)) {
+		t->err = -EINVAL, t->why = "bad section";
+		return t;
+	}
+	snprintf(kind, sizeof(kind), "%.*s", (int)(slash - sec), sec);
+	snprintf(target, sizeof(target), "%s", slash + 1);
+	if (!strcmp(kind, "tracepoint"))
+		try_tracepoint(t, target);
+	else if (!strcmp(kind, "kprobe") || !strcmp(kind, "kretprobe"))
+		try_kprobe(t, c, target, kind[1] == 'r');
+	else
+		try_tracing(t, c, kind, target);
+	return t;
+}
+
+/* ---- choosing a candidate per group ------------------------------------- */
 
 static void why_add(struct dt_probe_bind *b, const char *kind, const char *fmt, ...)
 {
@@ -188,216 +268,196 @@ static void why_add(struct dt_probe_bind *b, const char *kind, const char *fmt, 
 	va_end(ap);
 }
 
-/* results are cached per first program: REQ and OPEN share the syscall pair */
-struct trial_cache {
-	const char *prog;
-	int err;
-	const char *stage;
-};
-
-static int cached_trial(const void *elf, size_t sz, const struct dt_probe_cand *c,
-			struct trial_cache *cache, unsigned int *ncache, const char **stage)
+static struct bpf_program *cand_prog(struct diotrace_bpf *skel, const struct dt_probe_prog *p)
 {
-	unsigned int i;
-	int err;
+	return *(struct bpf_program **)((char *)skel + p->off);
+}
 
-	for (i = 0; i < *ncache; i++)
-		if (!strcmp(cache[i].prog, c->progs[0])) {
-			*stage = cache[i].stage;
-			return cache[i].err;
+/* do all programs of candidate I attach here? 0 or -errno, *why and b->absent set */
+static int try_cand(struct calib *c, struct diotrace_bpf *skel, unsigned int i,
+		    struct dt_probe_bind *b, const char **why)
+{
+	const struct dt_probe_cand *cd = &dt_probe_cands[i];
+	unsigned int j, present = 0;
+
+	b->absent = 0;
+	for (j = 0; j < DT_PROBE_MAX_PROGS && cd->progs[j].name; j++) {
+		const char *sec = bpf_program__section_name(cand_prog(skel, &cd->progs[j]));
+		const struct trial *t = try_section(c, sec);
+
+		if (t->err && t->absent && cd->progs[j].optional) {
+			b->absent |= 1U << j;
+			continue;
 		}
-	err = trial(elf, sz, c, stage);
-	if (*ncache < 64)
-		cache[(*ncache)++] = (struct trial_cache){ c->progs[0], err, *stage };
-	return err;
-}
-
-bool dt_probe_kind_known(const char *kind)
-{
-	static const char *kinds[] = { "fentry", "fexit", "kprobe", "tp_btf", "raw_tp" };
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kind, kinds[i]))
-			return true;
-	return false;
-}
-
-/* is KIND in the comma-separated AVOID list? fentry and fexit go together */
-static bool avoided(const char *avoid, const char *kind)
-{
-	char list[128], *tok, *save = NULL;
-
-	if (!avoid)
-		return false;
-	snprintf(list, sizeof(list), "%s", avoid);
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, kind))
-			return true;
-		if ((!strcmp(tok, "fentry") || !strcmp(tok, "fexit")) &&
-		    (!strcmp(kind, "fentry") || !strcmp(kind, "fexit")))
-			return true;
+		if (t->err) {
+			*why = t->why;
+			return t->err;
+		}
+		present++;
 	}
-	return false;
+	*why = "no such tracepoint";
+	return present ? 0 : -ENOENT;
 }
 
-static void calibrate_group(const void *elf, size_t sz, const struct btf *vmlinux,
-			    const char *avoid, const struct dt_probe_group *g,
-			    struct dt_probe_bind *b, struct trial_cache *cache,
-			    unsigned int *ncache)
+/* pick the first candidate of group G after index FROM that works */
+static void choose(struct calib *c, struct diotrace_bpf *skel, enum dt_probe_group_id g,
+		   int from, struct dt_probe_bind *b)
 {
-	const char *skip, *stage;
+	const char *why;
 	unsigned int i;
 	int err;
 
 	b->winner = -1;
-	b->why[0] = '\0';
-	for (i = 0; i < g->ncands; i++) {
-		const struct dt_probe_cand *c = &g->cands[i];
+	for (i = from + 1; i < dt_probe_ncands; i++) {
+		const struct dt_probe_cand *cd = &dt_probe_cands[i];
 
-		skip = avoided(avoid, c->kind) ? "avoided (--avoid)" : precheck(vmlinux, c);
-		if (skip) {
-			why_add(b, c->kind, "%s", skip);
+		if (cd->group != g)
+			continue;
+		if (avoided(c->avoid, cd->kind)) {
+			why_add(b, cd->kind, "avoided (--avoid)");
 			continue;
 		}
-		err = cached_trial(elf, sz, c, cache, ncache, &stage);
+		err = try_cand(c, skel, i, b, &why);
 		if (!err) {
 			b->winner = i;
 			return;
 		}
-		if (!strcmp(stage, "load"))
-			why_add(b, c->kind, "%s", dt_errname(err));
+		if (why && strcmp(why, "attach"))
+			why_add(b, cd->kind, "%s", why);
 		else
-			why_add(b, c->kind, "%s %s", stage, dt_errname(err));
+			why_add(b, cd->kind, "%s%s", why ? "attach " : "", dt_errname(err));
 	}
 }
 
-int dt_probe_calibrate(const void *elf, size_t sz, const char *avoid,
-		       struct dt_probe_bind *binds)
+static bool prog_wanted(const struct bpf_program *p, struct diotrace_bpf *skel,
+			const struct dt_probe_bind *binds)
 {
-	libbpf_print_fn_t old = libbpf_set_print(silent_print);
-	struct trial_cache cache[64];
-	unsigned int i, ncache = 0;
-	struct btf *vmlinux;
+	unsigned int g, j;
 
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		libbpf_set_print(old);
-		return errno ? -errno : -ENOENT;
+	for (g = 0; g < DT_G_MAX; g++) {
+		const struct dt_probe_cand *cd;
+
+		if (binds[g].winner < 0)
+			continue;
+		cd = &dt_probe_cands[binds[g].winner];
+		for (j = 0; j < DT_PROBE_MAX_PROGS && cd->progs[j].name; j++)
+			if (!(binds[g].absent & (1U << j)) && cand_prog(skel, &cd->progs[j]) == p)
+				return true;
 	}
-	for (i = 0; i < dt_probe_ngroups; i++)
-		calibrate_group(elf, sz, vmlinux, avoid, &dt_probe_groups[i], &binds[i],
-				cache, &ncache);
-	btf__free(vmlinux);
-	libbpf_set_print(old);
-	return 0;
-}
-
-static bool prog_wanted(const char *name, const struct dt_probe_bind *binds)
-{
-	unsigned int i;
-
-	for (i = 0; i < dt_probe_ngroups; i++)
-		if (binds[i].winner >= 0 &&
-		    cand_has(&dt_probe_groups[i].cands[binds[i].winner], name))
-			return true;
 	return false;
 }
 
-void dt_probe_select(struct bpf_object *obj, const struct dt_probe_bind *binds)
-{
-	struct bpf_program *p;
+/* ---- loading the real object -------------------------------------------- */
 
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, prog_wanted(bpf_program__name(p), binds));
+/* the program libbpf named in its last "prog 'X': ... failed" message */
+static char failed_prog[64];
+
+static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512], *p;
+
+	if (level > LIBBPF_WARN)
+		return 0;
+	if (getenv("DIOTRACE_LIBBPF_LOG")) {	/* the verifier's reasons, for debugging */
+		va_list aq;
+
+		va_copy(aq, ap);
+		vfprintf(stderr, fmt, aq);
+		va_end(aq);
+	}
+	vsnprintf(line, sizeof(line), fmt, ap);
+	p = strstr(line, "prog '");
+	if (p && strstr(line, "fail"))
+		sscanf(p + 6, "%63[^']", failed_prog);
+	return 0;
 }
 
-#define DT_MAX_LINKS	64
-
-struct dt_probe_links {
-	unsigned int n;
-	struct {
-		const char *prog;
-		struct bpf_link *link;
-		int err;
-	} l[DT_MAX_LINKS];
-};
-
-/* attach a program once, however many groups use it; 0 or -errno */
-static int attach_once(struct dt_probe_links *links, struct bpf_object *obj, const char *name)
+/* the verifier refused the program NAME: its groups fall back */
+static bool fall_back(struct calib *c, struct diotrace_bpf *skel, struct dt_probe_bind *binds,
+		      const char *name, int err)
 {
-	struct bpf_program *p;
-	unsigned int i;
+	unsigned int g, j;
+	bool moved = false;
 
-	for (i = 0; i < links->n; i++)
-		if (!strcmp(links->l[i].prog, name))
-			return links->l[i].err;
-	if (links->n >= DT_MAX_LINKS)
-		return -E2BIG;
-	p = bpf_object__find_program_by_name(obj, name);
-	i = links->n++;
-	links->l[i].prog = name;
-	links->l[i].link = p ? bpf_program__attach(p) : NULL;
-	links->l[i].err = links->l[i].link ? 0 : (errno ? -errno : -ENOENT);
-	return links->l[i].err;
+	for (g = 0; g < DT_G_MAX; g++) {
+		const struct dt_probe_cand *cd;
+		int w = binds[g].winner;
+
+		if (w < 0)
+			continue;
+		cd = &dt_probe_cands[w];
+		for (j = 0; j < DT_PROBE_MAX_PROGS && cd->progs[j].name; j++)
+			if (!strcmp(cd->progs[j].name, name))
+				break;
+		if (j == DT_PROBE_MAX_PROGS || !cd->progs[j].name)
+			continue;
+		why_add(&binds[g], cd->kind, "load %s", dt_errname(err));
+		choose(c, skel, g, w, &binds[g]);
+		moved = true;
+	}
+	return moved;
 }
 
-struct dt_probe_links *dt_probe_attach(struct bpf_object *obj, struct dt_probe_bind *binds)
+static int load_once(struct calib *c, struct dt_probe_bind *binds, dt_probe_setup_fn setup,
+		     void *ctx, struct diotrace_bpf **out, bool first)
 {
-	struct dt_probe_links *links = calloc(1, sizeof(*links));
-	unsigned int i, j;
+	struct diotrace_bpf *skel = diotrace_bpf__open();
+	struct bpf_program *p;
+	unsigned int g;
 	int err;
 
-	if (!links)
-		return NULL;
-	for (i = 0; i < dt_probe_ngroups; i++) {
-		const struct dt_probe_cand *c;
-
-		if (binds[i].winner < 0)
-			continue;
-		c = &dt_probe_groups[i].cands[binds[i].winner];
-		for (j = 0; j < DT_PROBE_MAX_PROGS && c->progs[j]; j++) {
-			err = attach_once(links, obj, c->progs[j]);
-			if (err) {
-				why_add(&binds[i], c->kind, "attach %s", dt_errname(err));
-				binds[i].winner = -1;
-				break;
-			}
+	if (!skel)
+		return errno ? -errno : -ENOMEM;
+	if (first)
+		for (g = 0; g < DT_G_MAX; g++) {
+			binds[g].why[0] = '\0';
+			choose(c, skel, g, -1, &binds[g]);
 		}
+	err = setup(skel, binds, ctx);
+	if (err)
+		goto fail;
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, prog_wanted(p, skel, binds));
+	failed_prog[0] = '\0';
+	err = diotrace_bpf__load(skel);
+	if (!err) {
+		*out = skel;
+		return 0;
 	}
-	return links;
+	if (failed_prog[0] && fall_back(c, skel, binds, failed_prog, err))
+		err = -EAGAIN;
+fail:
+	diotrace_bpf__destroy(skel);
+	return err;
 }
 
-void dt_probe_detach(struct dt_probe_links *links)
+int dt_probe_load(const char *avoid, struct dt_probe_bind *binds, dt_probe_setup_fn setup,
+		  void *ctx, struct diotrace_bpf **skel)
 {
-	unsigned int i;
+	libbpf_print_fn_t old = libbpf_set_print(capture_print);
+	struct calib *c = calloc(1, sizeof(*c));
+	int err = -ENOMEM, i;
 
-	if (!links)
-		return;
-	for (i = 0; i < links->n; i++)
-		bpf_link__destroy(links->l[i].link);
-	free(links);
-}
-
-void dt_probe_describe(const struct dt_probe_group *g, const struct dt_probe_bind *b,
-		       char *buf, size_t len)
-{
-	const struct dt_probe_cand *c;
-
-	if (b->winner < 0) {
-		snprintf(buf, len, "unbound (%s)", b->why[0] ? b->why : "no candidate");
-		return;
+	*skel = NULL;
+	if (!c)
+		goto out;
+	c->avoid = avoid;
+	err = dt_btf_open(&c->vmlinux, NULL);
+	if (err) {
+		fprintf(stderr, "erofs-diotrace: cannot read kernel BTF: %s; INCONCLUSIVE\n",
+			strerror(-err));
+		goto out;
 	}
-	c = &g->cands[b->winner];
-	snprintf(buf, len, "%s %s", c->kind, c->target);
-}
-
-bool dt_probe_req_is_syscall(const struct dt_probe_bind *binds)
-{
-	const struct dt_probe_cand *c;
-
-	if (binds[0].winner < 0)
-		return false;
-	c = &dt_probe_groups[0].cands[binds[0].winner];
-	return strstr(c->target, "sys_enter") != NULL;
+	err = load_once(c, binds, setup, ctx, skel, true);
+	for (i = 0; err == -EAGAIN && i < (int)dt_probe_ncands; i++)
+		err = load_once(c, binds, setup, ctx, skel, false);
+	if (err)
+		fprintf(stderr, "erofs-diotrace: loading the calibrated probes failed%s%s: %s; INCONCLUSIVE\n",
+			failed_prog[0] ? " at " : "", failed_prog, dt_errname(err));
+out:
+	if (c)
+		dt_btf_close(&c->vmlinux);
+	free(c);
+	libbpf_set_print(old);
+	return err;
 }

@@ -1,67 +1,84 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Probe calibration: every role has candidate programs (fentry/fexit first,
- * then kprobe/kretprobe, then tracepoints).  Each candidate is trial-loaded
- * and trial-attached in a throwaway copy of the BPF object, the winners are
- * the only programs autoloaded in the real object, and a role nobody can
- * bind is reported by name with the reasons.
+ * Probe calibration, load and attach.  The groups and their candidate
+ * programs, best first, come from include/dt_probes.h.  Calibration reads
+ * the kernel BTF once and tries each candidate's attach points with a
+ * two-instruction program (no object, no BTF parse); the winners are the
+ * only programs autoloaded in the real object.  A group is bound only when
+ * every program of its candidate is attached; otherwise none of them stays.
  */
 #ifndef __DT_TRACE_HELPERS_H
 #define __DT_TRACE_HELPERS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include "dt_probes.h"
 
-struct bpf_object;
+struct diotrace_bpf;
+struct bpf_program;
 
-#define DT_PROBE_MAX_PROGS	2
+#define DT_PROBE_MAX_PROGS	12
 #define DT_PROBE_WHY_LEN	256
 
+struct dt_probe_prog {
+	size_t off;			/* of the program in struct diotrace_bpf */
+	const char *name;
+	bool optional;			/* absent tracepoint: the syscall does not exist here */
+};
+
 struct dt_probe_cand {
-	const char *kind;		/* "fentry", "kprobe", "tp_btf", "raw_tp" */
-	const char *target;		/* kernel function or tracepoint */
-	const char *progs[DT_PROBE_MAX_PROGS];	/* program names, NULL = none */
+	enum dt_probe_group_id group;
+	const char *kind;		/* "fentry", "kprobe", "tracepoint", "tp_btf", "raw_tp" */
+	const char *target;
+	struct dt_probe_prog progs[DT_PROBE_MAX_PROGS];	/* name NULL: end */
 };
 
 struct dt_probe_group {
 	const char *name;		/* "REQ", "DIO", ..., or a helper probe */
 	int role;			/* enum dt_role, or -1 for a helper probe */
-	const struct dt_probe_cand *cands;
-	unsigned int ncands;
 };
 
 struct dt_probe_bind {
-	int winner;			/* index in cands, -1 = unbound */
+	int winner;			/* index in dt_probe_cands, -1 = unbound */
+	unsigned int absent;		/* bit i: optional program i has no tracepoint here */
 	char why[DT_PROBE_WHY_LEN];	/* why the candidates before it lost */
 };
 
-extern const struct dt_probe_group dt_probe_groups[];
-extern const unsigned int dt_probe_ngroups;
-
-/*
- * trial-load every candidate; fills binds[dt_probe_ngroups]; 0 or -errno.
- * avoid: comma-separated kinds never to use ("fentry" covers fexit), or NULL.
- */
-int dt_probe_calibrate(const void *elf, size_t sz, const char *avoid,
-		       struct dt_probe_bind *binds);
+extern const struct dt_probe_group dt_probe_groups[DT_G_MAX];
+extern const struct dt_probe_cand dt_probe_cands[];
+extern const unsigned int dt_probe_ncands;
 
 /* is KIND a known candidate kind? (to check --avoid) */
 bool dt_probe_kind_known(const char *kind);
 
-/* before loading the real object: autoload exactly the winners */
-void dt_probe_select(struct bpf_object *obj, const struct dt_probe_bind *binds);
+/* set the skeleton's rodata from the bindings, before load; 0 or -errno */
+typedef int (*dt_probe_setup_fn)(struct diotrace_bpf *skel, const struct dt_probe_bind *binds,
+				 void *ctx);
 
-/* after loading: attach the winners; a failure unbinds its group */
+/*
+ * Calibrate (binds[DT_G_MAX]), then open and load the object with the
+ * winners; a winner the verifier refuses loses to the next candidate.
+ * avoid: comma-separated kinds never to use ("fentry" covers fexit), or NULL.
+ * 0 or -errno (message printed).
+ */
+int dt_probe_load(const char *avoid, struct dt_probe_bind *binds, dt_probe_setup_fn setup,
+		  void *ctx, struct diotrace_bpf **skel);
+
+/* attach the winners; a group with a program that fails is detached and unbound */
 struct dt_probe_links;
-struct dt_probe_links *dt_probe_attach(struct bpf_object *obj, struct dt_probe_bind *binds);
+struct dt_probe_links *dt_probe_attach(struct diotrace_bpf *skel, struct dt_probe_bind *binds);
 void dt_probe_detach(struct dt_probe_links *links);
+/* kretprobe/kprobe misses (nmissed) of the attached kprobe links, where the kernel says */
+uint64_t dt_probe_kprobe_missed(const struct dt_probe_links *links);
 
 /* "fentry erofs_file_read_iter" or "unbound (fentry: EPERM; kprobe: no kprobes)" */
-void dt_probe_describe(const struct dt_probe_group *g, const struct dt_probe_bind *b,
+void dt_probe_describe(enum dt_probe_group_id g, const struct dt_probe_bind *b,
 		       char *buf, size_t len);
 
-/* is the winner of the REQ group a syscall tracepoint? */
-bool dt_probe_req_is_syscall(const struct dt_probe_bind *binds);
+/* is group G bound by a candidate of KIND? */
+bool dt_probe_bound_kind(const struct dt_probe_bind *binds, enum dt_probe_group_id g,
+			 const char *kind);
 
 const char *dt_errname(int err);
 
