@@ -157,7 +157,7 @@ check_tree() {
 		pkill -KILL -f -- "$mark"
 	fi
 	# an error after CMD was forked (no probe at all can bind): nothing is left
-	$TO "$T" run --avoid fentry,kprobe,tp_btf,raw_tp -o /dev/null -- sh "$W/leave.sh" 2> "$W/tree.err" &
+	$TO "$T" run --avoid fentry,kprobe,tracepoint,tp_btf,raw_tp -o /dev/null -- sh "$W/leave.sh" 2> "$W/tree.err" &
 	tp=$!
 	wait $tp
 	rc=$?

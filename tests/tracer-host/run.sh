@@ -129,7 +129,7 @@ check_table_typo() {
 		t_skip "a misspelt program in the probe table is a build error" "needs cc, clang, vmlinux.h"
 		return
 	fi
-	u="cc -fsyntax-only -D_GNU_SOURCE -I$R/include -I$R/user/trace -I$R/build $R/user/trace/trace_helpers.c"
+	u="cc -fsyntax-only -D_GNU_SOURCE -I$R/include -I$R/user/common -I$R/user/trace -I$R/build $R/user/trace/trace_helpers.c"
 	arch=$(uname -m | sed -e s/x86_64/x86/ -e s/aarch64/arm64/ -e s/riscv64/riscv/)
 	b="clang -fsyntax-only -target bpf -D__TARGET_ARCH_$arch -I$(dirname "$vh") -I$R/include -I$R/bpf $R/bpf/diotrace.bpf.c"
 	if $u 2> "$W/typo.err" && $b 2>> "$W/typo.err" &&

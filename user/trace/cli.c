@@ -32,7 +32,7 @@ static void usage(FILE *f)
 "  --mount DIR        only the EROFS mount DIR is on\n"
 "  --ringbuf-size N   ring buffer bytes, 4K..1G (K/M/G suffix; rounded up to a\n"
 "                     power of two), default 4M\n"
-"  --avoid KINDS      never use these probe kinds (fentry,kprobe,tp_btf,raw_tp)\n"
+"  --avoid KINDS      never use these probe kinds (fentry,kprobe,tracepoint,tp_btf,raw_tp)\n"
 "  --max-details N    reads that did not PASS kept with details (default 1000)\n"
 "  -o FILE            text report to FILE\n"
 "Without --assert the exit status is CMD's; a failed write of any output is\n"
@@ -100,7 +100,7 @@ static int check_kinds(const char *list)
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		if (!dt_probe_kind_known(tok)) {
-			fprintf(stderr, "erofs-diotrace: --avoid %s: unknown kind '%s' (fentry, fexit, kprobe, tp_btf, raw_tp)\n",
+			fprintf(stderr, "erofs-diotrace: --avoid %s: unknown kind '%s' (fentry, fexit, kprobe, tracepoint, tp_btf, raw_tp)\n",
 				list, tok);
 			return -1;
 		}
