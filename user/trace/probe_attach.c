@@ -5,6 +5,7 @@
  * bound only when all its programs are attached; the links of programs no
  * bound group needs are destroyed, so a half-attached pair never stays.
  */
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ struct dt_probe_links {
 		struct bpf_link *link;
 		bool kprobe;
 		int err;
+		pthread_t tid;		/* dt_probe_detach(): destroys the link */
+		bool tid_ok;
 	} l[DT_MAX_LINKS];
 };
 
@@ -119,47 +122,16 @@ struct dt_probe_links *dt_probe_attach(struct diotrace_bpf *skel, struct dt_prob
 	return links;
 }
 
-static bool is_link_fd(const struct dt_probe_links *links, int fd)
-{
-	unsigned int i;
-
-	for (i = 0; i < links->n; i++)
-		if (links->l[i].link && bpf_link__fd(links->l[i].link) == fd)
-			return true;
-	return false;
-}
-
 /*
  * Each perf-event link (syscall tracepoints, kprobes) waits for an RCU
- * grace period when it goes, one after the other: tens of ms each.  A child
- * that holds nothing but the links (no output, no pipe of the caller) keeps
- * them until this process has exited, then lets go: the tool returns at
- * once and the programs are gone a moment later.
+ * grace period when it goes: tens of ms each, one after the other.  The
+ * links are destroyed from one thread each, so those waits overlap; every
+ * link is gone before dt_probe_detach() returns.
  */
-static void release_in_child(const struct dt_probe_links *links)
+static void *destroy_one(void *link)
 {
-	int p[2], fd, max = sysconf(_SC_OPEN_MAX);
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC))
-		return;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return;			/* the links go inline */
-	}
-	if (pid > 0) {
-		close(p[0]);		/* p[1] stays open until we exit */
-		return;
-	}
-	for (fd = 0; fd < max && fd < 65536; fd++)
-		if (fd != p[0] && !is_link_fd(links, fd))
-			close(fd);
-	while (read(p[0], &c, 1) > 0)
-		;
-	_exit(0);
+	bpf_link__destroy(link);
+	return NULL;
 }
 
 void dt_probe_detach(struct dt_probe_links *links)
@@ -168,9 +140,15 @@ void dt_probe_detach(struct dt_probe_links *links)
 
 	if (!links)
 		return;
-	release_in_child(links);
+	for (i = 0; i < links->n; i++) {
+		links->l[i].tid_ok = links->l[i].link &&
+			!pthread_create(&links->l[i].tid, NULL, destroy_one, links->l[i].link);
+		if (!links->l[i].tid_ok)
+			bpf_link__destroy(links->l[i].link);	/* no thread: inline */
+	}
 	for (i = 0; i < links->n; i++)
-		bpf_link__destroy(links->l[i].link);
+		if (links->l[i].tid_ok)
+			pthread_join(links->l[i].tid, NULL);
 	free(links);
 }
 
