@@ -160,6 +160,56 @@ static void json_writer(void **state)
 	dt_engine_free(e);
 }
 
+/* one read with 2000 extents: its JSON is written in pieces and is still whole */
+static void json_huge_read(void **state)
+{
+	struct dt_event ev = {
+		.version = DT_EVENT_VERSION, .type = DT_EV_REQ_START, .pid = 9, .tid = 9,
+		.ts_ns = 1, .dev = 35, .ino = 40, .cookie = 0x10, .comm = "fio",
+		.req = { .len = 2000 * 4096ull, .isize = 1 << 30, .flags = DT_IOCB_DIRECT },
+	};
+	struct dt_engine_opts eo = { .keep_pass = true };
+	struct dt_engine *e = dt_engine_new(&eo);
+	struct json_object *doc, *rq, *ext;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct dt_json *j = dt_json_new(f);
+	unsigned int i;
+
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	ev.type = DT_EV_EXTENT;
+	for (i = 0; i < 2000; i++) {
+		ev.ts_ns++;
+		ev.ext = (struct dt_extent){ .m_la = i * 4096ull, .m_llen = 4096,
+					     .m_pa = i * 8192ull, .m_plen = 4096,
+					     .m_flags = DT_MAP_MAPPED };
+		assert_int_equal(dt_engine_feed(e, &ev), 0);
+	}
+	ev.type = DT_EV_REQ_END;
+	ev.ts_ns++;
+	ev.req.ret = ev.req.len;
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	dt_engine_finish(e);
+	assert_int_equal(dt_engine_nr_requests(e), 1);
+	assert_int_equal(dt_report_json_head(j, dt_engine_get_opts(e)), 0);
+	assert_int_equal(dt_report_json_read(j, e, dt_engine_request(e, 0)), 0);
+	assert_int_equal(dt_report_json_tail(j, e), 0);
+	dt_json_free(j);
+	fclose(f);
+	assert_true(len > 2 * (64 << 10));
+	doc = json_tokener_parse(buf);
+	assert_non_null(doc);
+	rq = json_object_array_get_idx(json_object_object_get(doc, "reads"), 0);
+	ext = json_object_object_get(rq, "extents");
+	assert_int_equal(json_object_array_length(ext), 2000);
+	ext = json_object_array_get_idx(ext, 1999);
+	assert_true(json_object_get_uint64(json_object_object_get(ext, "m_pa")) == 1999 * 8192ull);
+	json_object_put(doc);
+	free(buf);
+	dt_engine_free(e);
+}
+
 /* a document written out of order is an error from the generator, never a broken file */
 static void json_out_of_order(void **state)
 {
@@ -208,6 +258,7 @@ int main(void)
 		cmocka_unit_test(json_int64_min_return),
 		cmocka_unit_test(json_writer),
 		cmocka_unit_test(json_out_of_order),
+		cmocka_unit_test(json_huge_read),
 		cmocka_unit_test(json_write_error),
 	};
 
