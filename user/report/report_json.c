@@ -217,7 +217,7 @@ static void flush(struct dt_json *j)
 	size_t n;
 
 	GEN(j, yajl_gen_get_buf(j->g, &b, &n));
-	if (!j->err && fwrite(b, 1, n, j->f) != n)
+	if (!j->err && n && fwrite(b, 1, n, j->f) != n)	/* b is NULL before any output */
 		j->err = errno ? -errno : -EIO;
 	yajl_gen_clear(j->g);
 }
