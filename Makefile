@@ -17,7 +17,7 @@ O	:= build
 CFLAGS	?= -O2 -g
 override CFLAGS	+= -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
 	   -Iinclude -Iuser -Iuser/common -Iuser/engine -Iuser/report -Iuser/trace -Iuser/audit -I$(O)
-LDLIBS	+= -lbpf -lelf -lz -ljson-c -lm
+LDLIBS	+= -lbpf -lelf -lz -lyajl -ljson-c -lm
 
 # engine: plain C, no libbpf (linked into the tool and into unit tests)
 ENGINE_SRCS	:=

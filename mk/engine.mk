@@ -4,7 +4,7 @@
 DT_ENGINE_CORE := user/common/escape.c user/common/errname.c \
 		  $(addprefix user/engine/,engine.c hash.c ledger.c verdict.c evidence.c access.c names.c evtext.c) \
 		  $(addprefix user/engine/,record.c record_text.c record_write.c) \
-		  $(addprefix user/report/,report.c report_json.c jsonw.c stream.c)
+		  $(addprefix user/report/,report.c report_json.c stream.c)
 ENGINE_SRCS += $(DT_ENGINE_CORE)
 TOOL_SRCS += user/replay.c
 
@@ -22,7 +22,7 @@ $(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 
 $(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(UNIT_OBJS) -lcmocka -ljson-c -lz -lm
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_OBJS) -lcmocka -lyajl -ljson-c -lz -lm
 
 unit-tests: $(UNIT_TESTS)
 .SECONDARY: $(UNIT_OBJS)

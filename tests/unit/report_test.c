@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include "unit.h"
 #include "report.h"
-#include "jsonw.h"
 
 static const char evil[DT_COMM_LEN] = "a\x1b[2J\x07\xff\xc3(\n\r\x7f";
 
@@ -125,36 +124,110 @@ static void json_int64_min_return(void **state)
 	dt_engine_free(e);
 }
 
-/* the per-read writer: escapes, nesting, commas, extremes */
+/* the document through yajl: escapes, hostile notes made UTF-8, u64 above INT64_MAX */
 static void json_writer(void **state)
 {
-	struct dt_jw w = { 0 };
-	struct json_object *o, *x;
+	static const char why[] = "q\"b\\c\x01\n\x1f\xc3\xa9 \xff/";
+	struct dt_engine *e = dt_engine_new(NULL);
+	struct json_object *doc, *ev, *x;
+	struct dt_json *j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 
-	dt_jw_open(&w, NULL, '{');
-	dt_jw_str(&w, "s", "q\"b\\c\x01\n\x1f\xc3\xa9");
-	dt_jw_i64(&w, "min", INT64_MIN);
-	dt_jw_u64(&w, "max", UINT64_MAX);
-	dt_jw_open(&w, "a", '[');
-	dt_jw_bool(&w, NULL, true);
-	dt_jw_null(&w, NULL);
-	dt_jw_open(&w, NULL, '{');
-	dt_jw_close(&w, '}');
-	dt_jw_close(&w, ']');
-	dt_jw_close(&w, '}');
-	assert_false(w.oom);
-	assert_non_null(strstr(w.buf, "\"q\\\"b\\\\c\\u0001\\u000a\\u001f\xc3\xa9\""));
-	assert_non_null(strstr(w.buf, "\"a\":[true,null,{}]"));
-	o = json_tokener_parse(w.buf);
-	assert_non_null(o);
-	assert_true(json_object_object_get_ex(o, "s", &x));
-	assert_string_equal(json_object_get_string(x), "q\"b\\c\x01\n\x1f\xc3\xa9");
-	assert_true(json_object_object_get_ex(o, "min", &x));
-	assert_true(json_object_get_int64(x) == INT64_MIN);
-	assert_true(json_object_object_get_ex(o, "max", &x));
-	assert_true(json_object_get_uint64(x) == UINT64_MAX);
-	json_object_put(o);
-	dt_jw_free(&w);
+	dt_engine_note_inconclusive(e, why);
+	dt_engine_note_skipped(e, UINT64_MAX - 1);
+	dt_engine_finish(e);
+	j = dt_json_new(f);
+	assert_non_null(j);
+	assert_int_equal(dt_report_json_head(j, dt_engine_get_opts(e)), 0);
+	assert_int_equal(dt_report_json_tail(j, e), 0);
+	dt_json_free(j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"reads\":[\n]"));
+	assert_non_null(strstr(buf, "\"skipped\":18446744073709551614,"));
+	doc = json_tokener_parse(buf);
+	assert_non_null(doc);
+	assert_true(json_object_object_get_ex(doc, "evidence", &ev));
+	assert_true(json_object_object_get_ex(ev, "skipped", &x));
+	assert_true(json_object_get_uint64(x) == UINT64_MAX - 1);
+	x = json_object_array_get_idx(json_object_object_get(ev, "notes"), 0);
+	assert_non_null(x);
+	assert_string_equal(json_object_get_string(json_object_object_get(x, "why")),
+			    "q\"b\\c\x01\n\x1f\xc3\xa9 \xef\xbf\xbd/");
+	json_object_put(doc);
+	free(buf);
+	dt_engine_free(e);
+}
+
+/* one read with 2000 extents: its JSON is written in pieces and is still whole */
+static void json_huge_read(void **state)
+{
+	struct dt_event ev = {
+		.version = DT_EVENT_VERSION, .type = DT_EV_REQ_START, .pid = 9, .tid = 9,
+		.ts_ns = 1, .dev = 35, .ino = 40, .cookie = 0x10, .comm = "fio",
+		.req = { .len = 2000 * 4096ull, .isize = 1 << 30, .flags = DT_IOCB_DIRECT },
+	};
+	struct dt_engine_opts eo = { .keep_pass = true };
+	struct dt_engine *e = dt_engine_new(&eo);
+	struct json_object *doc, *rq, *ext;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct dt_json *j = dt_json_new(f);
+	unsigned int i;
+
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	ev.type = DT_EV_EXTENT;
+	for (i = 0; i < 2000; i++) {
+		ev.ts_ns++;
+		ev.ext = (struct dt_extent){ .m_la = i * 4096ull, .m_llen = 4096,
+					     .m_pa = i * 8192ull, .m_plen = 4096,
+					     .m_flags = DT_MAP_MAPPED };
+		assert_int_equal(dt_engine_feed(e, &ev), 0);
+	}
+	ev.type = DT_EV_REQ_END;
+	ev.ts_ns++;
+	ev.req.ret = ev.req.len;
+	assert_int_equal(dt_engine_feed(e, &ev), 0);
+	dt_engine_finish(e);
+	assert_int_equal(dt_engine_nr_requests(e), 1);
+	assert_int_equal(dt_report_json_head(j, dt_engine_get_opts(e)), 0);
+	assert_int_equal(dt_report_json_read(j, e, dt_engine_request(e, 0)), 0);
+	assert_int_equal(dt_report_json_tail(j, e), 0);
+	dt_json_free(j);
+	fclose(f);
+	assert_true(len > 2 * (64 << 10));
+	doc = json_tokener_parse(buf);
+	assert_non_null(doc);
+	rq = json_object_array_get_idx(json_object_object_get(doc, "reads"), 0);
+	ext = json_object_object_get(rq, "extents");
+	assert_int_equal(json_object_array_length(ext), 2000);
+	ext = json_object_array_get_idx(ext, 1999);
+	assert_true(json_object_get_uint64(json_object_object_get(ext, "m_pa")) == 1999 * 8192ull);
+	json_object_put(doc);
+	free(buf);
+	dt_engine_free(e);
+}
+
+/* a document written out of order is an error from the generator, never a broken file */
+static void json_out_of_order(void **state)
+{
+	struct dt_engine *e = dt_engine_new(NULL);
+	struct dt_json *j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	dt_engine_finish(e);
+	j = dt_json_new(f);
+	assert_non_null(j);
+	assert_int_equal(dt_report_json_tail(j, e), -EINVAL);	/* no head: "]" first */
+	assert_int_equal(dt_report_json_head(j, dt_engine_get_opts(e)), -EINVAL);	/* sticks */
+	dt_json_free(j);
+	fclose(f);
+	free(buf);
+	dt_engine_free(e);
 }
 
 /* an output that cannot be written is an error, never a silent success */
@@ -184,6 +257,8 @@ int main(void)
 		cmocka_unit_test(json_streams_valid_utf8),
 		cmocka_unit_test(json_int64_min_return),
 		cmocka_unit_test(json_writer),
+		cmocka_unit_test(json_out_of_order),
+		cmocka_unit_test(json_huge_read),
 		cmocka_unit_test(json_write_error),
 	};
 

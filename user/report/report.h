@@ -37,8 +37,16 @@ void dt_report_abort(struct dt_report *r);
 /* report_text.c / report_json.c, for the report */
 void dt_report_text_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *out, bool verbose);
 int dt_report_text_summary(const struct dt_engine *e, FILE *out, bool verbose, bool streamed);
-int dt_report_json_head(const struct dt_engine_opts *o, FILE *f);
-int dt_report_json_read(const struct dt_engine *e, const struct dt_rq *rq, FILE *f, bool first);
-int dt_report_json_tail(const struct dt_engine *e, FILE *f);
+/*
+ * The JSON document, one yajl generator writing to f: head, each read, tail.
+ * Each returns 0 or the first error as -errno (a failed write, a yajl_gen
+ * status); after an error nothing more is written.
+ */
+struct dt_json;
+struct dt_json *dt_json_new(FILE *f);	/* NULL with errno set */
+void dt_json_free(struct dt_json *j);
+int dt_report_json_head(struct dt_json *j, const struct dt_engine_opts *o);
+int dt_report_json_read(struct dt_json *j, const struct dt_engine *e, const struct dt_rq *rq);
+int dt_report_json_tail(struct dt_json *j, const struct dt_engine *e);
 
 #endif

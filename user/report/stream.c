@@ -13,8 +13,8 @@
 struct dt_report {
 	struct dt_report_opts o;
 	FILE *json;
+	struct dt_json *jw;	/* the generator writing to json */
 	bool head, streamed, text_head;
-	size_t nr_reads;
 	int err_text, err_json;
 };
 
@@ -31,6 +31,12 @@ struct dt_report *dt_report_new(const struct dt_report_opts *o)
 			free(r);
 			return NULL;
 		}
+		r->jw = dt_json_new(r->json);
+		if (!r->jw) {
+			dt_report_abort(r);
+			errno = ENOMEM;
+			return NULL;
+		}
 	}
 	return r;
 }
@@ -40,8 +46,8 @@ static void json_head(struct dt_report *r, const struct dt_engine_opts *eo)
 	if (r->head || !r->json)
 		return;
 	r->head = true;
-	if (dt_report_json_head(eo, r->json) && !r->err_json)
-		r->err_json = errno ? -errno : -EIO;
+	if (!r->err_json)
+		r->err_json = dt_report_json_head(r->jw, eo);
 }
 
 static void on_close(void *arg, const struct dt_engine *e, const struct dt_rq *rq)
@@ -59,8 +65,8 @@ static void on_close(void *arg, const struct dt_engine *e, const struct dt_rq *r
 	}
 	if (r->json && !r->err_json) {
 		json_head(r, dt_engine_get_opts(e));
-		if (dt_report_json_read(e, rq, r->json, !r->nr_reads++))
-			r->err_json = errno ? -errno : -EIO;
+		if (!r->err_json)
+			r->err_json = dt_report_json_read(r->jw, e, rq);
 	}
 }
 
@@ -102,10 +108,9 @@ int dt_report_end(struct dt_report *r, const struct dt_engine *e, const char **w
 		json_head(r, dt_engine_get_opts(e));
 		/* not streamed (no hook): the kept reads */
 		for (i = 0; !r->streamed && !r->err_json && i < dt_engine_nr_requests(e); i++)
-			if (dt_report_json_read(e, dt_engine_request(e, i), r->json, !r->nr_reads++))
-				r->err_json = -EIO;
-		if (!r->err_json && dt_report_json_tail(e, r->json))
-			r->err_json = -EIO;
+			r->err_json = dt_report_json_read(r->jw, e, dt_engine_request(e, i));
+		if (!r->err_json)
+			r->err_json = dt_report_json_tail(r->jw, e);
 	}
 	err = close_json(r);
 	if (!r->err_json)
@@ -126,6 +131,7 @@ void dt_report_free(struct dt_report *r)
 	if (!r)
 		return;
 	close_json(r);
+	dt_json_free(r->jw);
 	free(r);
 }
 
