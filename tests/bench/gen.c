@@ -149,7 +149,7 @@ static void backing(struct bgen_list *l, const struct rd *r, int64_t at, uint64_
 	}
 }
 
-static void build(struct bgen *g, struct bgen_list *l, struct rd *r, enum kind k)
+static void build(struct bgen_list *l, const struct rd *r, enum kind k)
 {
 	int64_t at = r->base + r->pos;
 	struct dt_event *ev;
@@ -221,7 +221,7 @@ static void new_read(struct bgen *g, unsigned int t)
 	g->serial++;
 	r.cookie = COOKIE_BASE + g->serial * 0x100;
 	r.rq = RQ_BASE + g->serial * 0x1000;
-	build(g, &g->list[t], &r, k);
+	build(&g->list[t], &r, k);
 	g->reqs++;
 }
 

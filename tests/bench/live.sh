@@ -129,9 +129,9 @@ done
 {
 	echo
 	echo "Live overhead (host $(uname -r); load before the run: $LOAD)"
-	echo "(a, b: ns per call, median of $REPS repetitions; the ratio of the fastest repetitions"
-	echo " in brackets is less disturbed by other load on the host)"
-	printf '%-56s %11s %11s %7s %8s %s\n' "what" "without" "with" "ratio" "(fastest)" "goal"
+	echo "(a, b: ns per call, median of $REPS repetitions; \"fastest\": the ratio of the fastest"
+	echo " repetitions, less disturbed by other load on the host)"
+	printf '%-56s %11s %11s %7s %9s  %s\n' "what" "without" "with" "ratio" "fastest" "goal"
 	row() {
 		printf '%-56s %8s ns %8s ns %6sx %8sx  %s\n' "$1" "$2" "${3:--}" "$(div "$3" "$2")" \
 			"$(div "$5" "$4")" "$6"

@@ -50,6 +50,16 @@ static void getppids(long count)
 		syscall(SYS_getppid);
 }
 
+/* a whole number >= 1, nothing after it */
+static int number(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || end == s || *end || *v < 1 ? -1 : 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -69,10 +79,8 @@ int main(int argc, char **argv)
 	rd = !strcmp(argv[1], "read");
 	if (argc != (rd ? 4 : 3) && argc != (rd ? 5 : 4))
 		goto usage;
-	count = atol(argv[rd ? 3 : 2]);
-	if (argc == (rd ? 5 : 4))
-		reps = atol(argv[argc - 1]);
-	if (count < 1 || reps < 1 || reps > MAX_REPS)
+	if (number(argv[rd ? 3 : 2], &count) ||
+	    (argc == (rd ? 5 : 4) && number(argv[argc - 1], &reps)) || reps > MAX_REPS)
 		goto usage;
 	if (rd) {
 		fd = open(argv[2], O_RDONLY);

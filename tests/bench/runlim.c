@@ -90,16 +90,23 @@ int main(int argc, char **argv)
 	FILE *out;
 
 	while ((c = getopt(argc, argv, "+t:m:o:")) != -1) {
+		char *end = NULL;
+
+		errno = 0;
 		if (c == 't')
-			secs = strtod(optarg, NULL);
+			secs = strtod(optarg, &end);
 		else if (c == 'm')
-			mib = strtoul(optarg, NULL, 10);
+			mib = strtoul(optarg, &end, 10);
 		else if (c == 'o')
 			outf = optarg;
 		else
 			break;
+		if (end && (errno || end == optarg || *end || *optarg == '-')) {
+			fprintf(stderr, "bench-runlim: -%c wants a number >= 0, got '%s'\n", c, optarg);
+			return 2;
+		}
 	}
-	if (c != -1 || !outf || optind >= argc || secs < 0) {
+	if (c != -1 || !outf || optind >= argc || !(secs >= 0) || secs > 1e6 || mib > (1ul << 40)) {
 		fprintf(stderr, "usage: bench-runlim [-t SECONDS] [-m MIB] -o FILE -- CMD [ARGS...]\n");
 		return 2;
 	}
