@@ -18,8 +18,8 @@ char *dt_esc_text(char *dst, size_t dsz, const char *src, size_t n);
 
 /*
  * Copy src into dst as valid UTF-8 for JSON: every byte that does not start
- * or continue a well-formed UTF-8 sequence becomes U+FFFD.  (json-c then
- * escapes control characters itself.)  Returns dst.
+ * or continue a well-formed UTF-8 sequence becomes U+FFFD.  (The JSON
+ * generator, yajl, then escapes control characters itself.)  Returns dst.
  */
 char *dt_esc_utf8(char *dst, size_t dsz, const char *src, size_t n);
 
