@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # erofs-diotrace audit: page-cache footprint of file-backed EROFS mounts
-AUDIT_SRCS := $(addprefix user/audit/,audit_mounts.c audit_backing.c audit_map.c \
-	      audit_resid.c audit_scan.c audit_count.c audit_out.c audit_util.c)
+AUDIT_SRCS := $(addprefix user/audit/,audit_mounts.c audit_backing.c audit_peek.c audit_map.c \
+	      audit_resid.c audit_scan.c audit_count.c audit_out.c audit_util.c \
+	      audit_prom.c audit_atomic.c audit_plot.c)
 TOOL_SRCS += user/audit/audit.c $(AUDIT_SRCS)
 # what the audit takes from user/common/ (the tool links all of it anyway)
 AUDIT_COMMON := $(addprefix user/common/,num.c mountinfo.c escape.c)
