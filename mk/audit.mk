@@ -20,7 +20,8 @@ $(AUDIT_UNIT): tests/audit/count_test.c $(AUDIT_SRCS) $(AUDIT_COMMON) user/audit
 
 # unit tests first (no root needed), then the host suite (root, mounts)
 test-audit: all helpers $(AUDIT_JSONCHECK) $(AUDIT_UNIT)
-	@rc=0; bash tests/audit/unit.sh || rc=1; bash tests/audit/run.sh || rc=1; exit $$rc
+	@rc=0; bash tests/audit/unit.sh || rc=1; bash tests/audit/run.sh || rc=1; \
+		bash tests/audit/export.sh || rc=1; exit $$rc
 
 TEST_SUITES += test-audit
 .PHONY: test-audit
