@@ -62,6 +62,11 @@ setup() {
 		"$FBM" "$W/p.img" "$W/mnt/p" && "$FBM" "$W/v.img" "$W/mnt/v" ||
 		{ t_fail "export suite" "cannot build or mount the test images"; t_done; }
 	P=$W/mnt/p
+}
+
+# what the later checks expect cached: four files, both sides
+warm() {
+	sync; echo 3 > /proc/sys/vm/drop_caches
 	cat "$P/big" "$P/mid" "$P/tail" "$P/q\"b\\s" > /dev/null
 }
 
@@ -222,7 +227,27 @@ t_plot() {
 		-w 1 -c 1 --plot "$W/nodir/x.svg" "$P"
 }
 
+# the image is checked once a mount, its inodes read through its cache:
+# a warm mount costs no device read, a cold one a few, never one a file
+direct_reads() {
+	"$DT" audit -J "$1" | grep -o '"image_direct_reads":[0-9]*' | cut -d: -f2
+}
+
+t_cost() {
+	local n
+	find "$P" -type f -exec cat {} + > /dev/null
+	check "warm mount: the audit reads nothing from the device" "$(direct_reads "$P")" 0
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	n=$(direct_reads "$P")
+	[ -n "$n" ] && [ "$n" -le 2 ] && t_pass "cold mount, 24 files: at most 2 direct reads ($n)" ||
+		t_fail "cold mount, 24 files: at most 2 direct reads" "got '$n'"
+	check "cold audit leaves the image uncached (fincore)" \
+		"$(fincore -nb -o RES "$W/p.img" | tr -d ' ')" 0
+}
+
 setup
+t_cost
+warm
 t_openmetrics
 t_bad_output
 t_vanish
