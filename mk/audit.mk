@@ -25,3 +25,10 @@ test-audit: all helpers $(AUDIT_JSONCHECK) $(AUDIT_UNIT)
 
 TEST_SUITES += test-audit
 .PHONY: test-audit
+
+# make bench-audit [BENCH_AUDIT_FILES=10000]: audit vs fincore, warm and cold
+BENCH_AUDIT_FILES ?= 10000
+bench-audit: all helpers
+	bash tests/audit/bench.sh $(BENCH_AUDIT_FILES)
+
+.PHONY: bench-audit
