@@ -223,6 +223,17 @@ t_plot() {
 	grep -q "cached (KiB)\|cached (MiB)" "$svg" && t_pass "the y axis is in human units" ||
 		t_fail "the y axis is in human units" "$(grep -o 'cached ([^)]*)' "$svg" | head -1)"
 	t_bad1 "--plot without --watch: refused" "give --watch" --plot "$svg" "$P"
+	PATH=/nonexistent t_bad1 "--plot without gnuplot in PATH: refused before sampling" "needs gnuplot" \
+		-w 1 -c 1 --plot "$svg" "$P"
+	# a gnuplot that fails: exit 2, one line, the old SVG left as it was
+	mkdir -p "$W/fakebin"
+	printf '#!/bin/sh\ncat > /dev/null\nexit 1\n' > "$W/fakebin/gnuplot"
+	chmod +x "$W/fakebin/gnuplot"
+	k=$(md5sum < "$svg")
+	PATH=$W/fakebin:$PATH "$DT" audit -w 0.1 -c 2 --plot "$svg" "$P" > /dev/null 2> "$W/err"
+	check "gnuplot failing: exit 2, one line, the old SVG intact, no temporary file" \
+		"$?/$(wc -l < "$W/err")/$(grep -c 'gnuplot failed' "$W/err")/$(md5sum < "$svg")/$(ls -A "$W" | grep -c '^\.cache\.svg')" \
+		"2/1/1/$k/0"
 	t_bad1 "--plot into a missing directory: refused before sampling" "cannot create" \
 		-w 1 -c 1 --plot "$W/nodir/x.svg" "$P"
 }

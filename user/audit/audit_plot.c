@@ -125,6 +125,7 @@ static void script(FILE *g, const struct au_plot *p, const struct au_mount *ms, 
 {
 	static const char *const kind[] = { "EROFS cache", "image cache", "double-cached" };
 	static const char *const color[] = { "#1f77b4", "#ff7f0e", "#d62728" };
+	static const int width[] = { 5, 2, 2 };	/* EROFS shows under double */
 	char title[4 * 4096 + 64], esc[4 * 4096 + 1];
 	double ydiv, xdiv = p->tmax > 600 ? 60 : 1;
 	const char *yu = unit(p->vmax, &ydiv);
@@ -143,8 +144,8 @@ static void script(FILE *g, const struct au_plot *p, const struct au_mount *ms, 
 			snprintf(title, sizeof(title), "%s %s", kind[k], esc);
 			fprintf(g, "%s", i + k ? ", \\\n     " : "");
 			gq(g, p->data);
-			fprintf(g, " using ($1/%g):(column(%zu)/%g) with linespoints lw 2 pt 7 ps 0.4 dt %zu lc rgb '%s' title ",
-				xdiv, 2 + 3 * i + k, ydiv, 1 + i % 5, color[k]);
+			fprintf(g, " using ($1/%g):(column(%zu)/%g) with linespoints lw %d pt 7 ps 0.4 dt %zu lc rgb '%s' title ",
+				xdiv, 2 + 3 * i + k, ydiv, width[k], 1 + i % 5, color[k]);
 			gq(g, title);
 		}
 	}
