@@ -223,8 +223,9 @@ t_plot() {
 	grep -q "cached (KiB)\|cached (MiB)" "$svg" && t_pass "the y axis is in human units" ||
 		t_fail "the y axis is in human units" "$(grep -o 'cached ([^)]*)' "$svg" | head -1)"
 	t_bad1 "--plot without --watch: refused" "give --watch" --plot "$svg" "$P"
-	PATH=/nonexistent t_bad1 "--plot without gnuplot in PATH: refused before sampling" "needs gnuplot" \
-		-w 1 -c 1 --plot "$svg" "$P"
+	env PATH=/nonexistent "$DT" audit -w 1 -c 1 --plot "$svg" "$P" > "$W/o" 2> "$W/err"
+	check "--plot without gnuplot in PATH: refused before sampling, one line" \
+		"$?/$(wc -c < "$W/o")/$(wc -l < "$W/err")/$(grep -c 'needs gnuplot' "$W/err")" "2/0/1/1"
 	# a gnuplot that fails: exit 2, one line, the old SVG left as it was
 	mkdir -p "$W/fakebin"
 	printf '#!/bin/sh\ncat > /dev/null\nexit 1\n' > "$W/fakebin/gnuplot"
