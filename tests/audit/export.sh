@@ -104,6 +104,7 @@ t_openmetrics() {
 	check "promtool check metrics accepts the file" "$?/$(cat "$W/promtool")" "0/"
 	"$DT" audit -f openmetrics "$P" | promtool check metrics > "$W/promtool" 2>&1
 	check "promtool accepts openmetrics on stdout (no --top)" "$?/$(cat "$W/promtool")" "0/"
+	check "the file ends with OpenMetrics' # EOF (whole)" "$(tail -n 1 "$TD/erofs.prom")" "# EOF"
 	check "-o FILE is world-readable (node_exporter runs as its own user)" \
 		"$(stat -c %a "$TD/erofs.prom")" 644
 	start_node_exporter || { t_fail "node_exporter serves the textfile directory" "$(tail -3 "$W/ne.log")"; return; }
@@ -195,8 +196,8 @@ t_vanish() {
 	check "mount vanished between samples: exit 2, reason on stderr" \
 		"$?/$(grep -c 'vanished mid-scan' "$W/err" | sed 's/^[1-9][0-9]*$/y/')" "2/y"
 	promtool check metrics < "$TD/v.prom" > "$W/promtool" 2>&1
-	check "after the vanish: the file is whole (promtool), trusted 0, no byte series" \
-		"$?/$(grep -c "^erofs_diotrace_trusted{mount=\"$v\"} 0$" "$TD/v.prom")/$(grep -c "^erofs_diotrace_erofs_cached_bytes{" "$TD/v.prom")" "0/1/0"
+	check "after the vanish: the file is whole (promtool, # EOF), trusted 0, no byte series" \
+		"$?/$(tail -n 1 "$TD/v.prom")/$(grep -c "^erofs_diotrace_trusted{mount=\"$v\"} 0$" "$TD/v.prom")/$(grep -c "^erofs_diotrace_erofs_cached_bytes{" "$TD/v.prom")" "0/# EOF/1/0"
 	check "no temporary file left in the textfile directory" "$(only_target "$TD")" "erofs.prom v.prom "
 	curl -sf "$URL" > "$W/scrape"
 	check "node_exporter serves the untrusted sample without error" \

@@ -204,4 +204,7 @@ void au_print_prom(struct au_mount *ms, size_t n, const struct au_opts *o, FILE 
 	layout_counts(fp, ms, n);
 	if (o->top > 0)
 		per_file(fp, ms, n, o->top);
+	/* OpenMetrics' end marker, a comment to the Prometheus text parser:
+	 * a reader can tell the file is whole */
+	fputs("# EOF\n", fp);
 }
