@@ -10,6 +10,10 @@ pkgs=(
 	# kernel build + VM
 	linux-source-6.12 flex bison bc libssl-dev dwarves cpio busybox-static
 	qemu-system-x86 xz-utils
+	# audit exports and install tests: node_exporter serves the metrics,
+	# promtool checks them, gnuplot draws --plot, xmllint checks the SVG,
+	# man -l renders the pages; bc for make bench-audit
+	prometheus-node-exporter prometheus gnuplot-nox libxml2-utils man-db curl bc
 )
 
 # the guest kernels are built from one pinned source version (kernel/VERSION)

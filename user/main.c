@@ -24,7 +24,12 @@ int cmd_help(int argc, char **argv)
 	printf("Usage: erofs-diotrace COMMAND [OPTIONS]\n\nCommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		printf("  %-8s %s\n", cmds[i].name, cmds[i].help);
-	printf("\n'erofs-diotrace COMMAND --help' describes a command.\n");
+	printf("\nOptions:\n  -h, --help     this text\n  -V, --version  print the version\n");
+	printf("\n'erofs-diotrace COMMAND --help' describes a command; man erofs-diotrace(8).\n");
+	printf("\nEXAMPLES:\n"
+	       "    erofs-diotrace run -- cat /mnt/app/data   # check every read of cat\n"
+	       "    erofs-diotrace replay t.rec              # analyse a recorded trace\n"
+	       "    erofs-diotrace audit                     # page-cache footprint, all mounts\n");
 	return 0;
 }
 

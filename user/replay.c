@@ -34,7 +34,14 @@ static void usage(FILE *out)
 		"FILE is a binary record, a text record or a legacy hand-written stream;\n"
 		"a record cut short or failing its checksum replays as INCONCLUSIVE.\n"
 		"Without --assert the exit status is 0 once a report is written.\n"
-		"Bad usage, an unreadable stream or a failed write: a one-line error and exit 2.\n");
+		"Bad usage, an unreadable stream or a failed write: a one-line error and exit 2.\n"
+		"\n"
+		"EXAMPLES:\n"
+		"    erofs-diotrace replay t.rec            # the report run would have printed\n"
+		"    erofs-diotrace replay -a -q t.rec      # exit status only: 0/1/2\n"
+		"    erofs-diotrace replay -v -j r.json t.rec   # every read, plus JSON\n"
+		"    erofs-diotrace replay --text -o t.txt t.rec   # binary record to text\n"
+		"    erofs-diotrace replay - < t.txt        # a text record from stdin\n");
 }
 
 struct replay_args {

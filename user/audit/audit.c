@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,19 @@ static void usage(FILE *fp)
 "Page-cache footprint of file-backed EROFS mounts (default: all of them).\n"
 "\n"
 "  -b, --bytes               sizes in bytes, not human-readable\n"
-"  -J, --json                JSON output\n"
+"  -J, --json                JSON output (same as --format json)\n"
+"  -f, --format F            table (default), json or openmetrics (Prometheus\n"
+"                            text format for node_exporter's textfile collector;\n"
+"                            -o FILE is replaced atomically, each --watch sample)\n"
 "  -n, --noheadings          no header lines\n"
 "  -s, --sort KEY            name (default), erofs, backing, double, size\n"
-"  -t, --top N               show only the first N files (after sorting)\n"
+"  -t, --top N               show only the first N files (after sorting); with\n"
+"                            openmetrics: per-file series of the N files with the\n"
+"                            most double-cached bytes (1..1000)\n"
 "  -w, --watch SECONDS       sample every SECONDS: one line (or JSON line) a mount\n"
 "  -c, --count N             with --watch: stop after N samples\n"
+"      --plot FILE.svg       with --watch: draw EROFS, image and double-cached\n"
+"                            bytes over time when the watch ends (needs gnuplot)\n"
 "      --method M            residency via auto (default), cachestat or mincore\n"
 "      --assert-max-double BYTES\n"
 "                            exit 1 if more than BYTES are double-cached,\n"
@@ -41,7 +49,18 @@ static void usage(FILE *fp)
 "Columns: EROFS = cached in the EROFS file; BACKING = cached in the image file\n"
 "for this file's data; DOUBLE = EROFS pages whose data is cached in the image\n"
 "too; UNATTRIBUTED = image cache no audited file maps (metadata, compressed).\n"
-"A failed write of the report (full disk, closed pipe) is exit 2.\n");
+"A failed write of the report (full disk, closed pipe) is exit 2.\n"
+"\n"
+"Exit status: 0 fine, 1 --assert-max-double exceeded, 2 error or untrusted numbers.\n"
+"\n"
+"EXAMPLES:\n"
+"    erofs-diotrace audit                  # every file-backed EROFS mount\n"
+"    erofs-diotrace audit -s double -t 10 /mnt/app   # 10 most double-cached files\n"
+"    erofs-diotrace audit -J /mnt/app/bin  # JSON, one directory of the mount\n"
+"    erofs-diotrace audit -f openmetrics -t 20 \\\n"
+"        -o /var/lib/prometheus/node-exporter/erofs.prom\n"
+"    erofs-diotrace audit -w 1 -c 60 --plot cache.svg /mnt/app   # a minute, drawn\n"
+"    erofs-diotrace audit --assert-max-double 0 /mnt/app   # CI gate\n");
 }
 
 static int parse_enum(const char *s, const char *const *names, int n)
@@ -71,12 +90,17 @@ static int parse_one(int c, const char *arg, struct au_opts *o)
 {
 	static const char *const sorts[] = { "name", "erofs", "backing", "double", "size" };
 	static const char *const methods[] = { "auto", "cachestat", "mincore" };
+	static const char *const formats[] = { "table", "json", "openmetrics" };
 	long long n;
 	int k, err;
 
 	switch (c) {
 	case 'b': o->bytes = true; return 0;
-	case 'J': o->json = true; return 0;
+	case 'J': o->format = AU_F_JSON; return 0;
+	case 'f':
+		k = parse_enum(arg, formats, 3);
+		return k < 0 ? bad("format", arg) : (o->format = k, 0);
+	case 'P': o->plot = arg; return 0;
 	case 'n': o->noheadings = true; return 0;
 	case 's':
 		k = parse_enum(arg, sorts, 5);
@@ -104,11 +128,38 @@ static int parse_one(int c, const char *arg, struct au_opts *o)
 	return -1;
 }
 
+/* combinations that cannot work, refused before any scan */
+static int check_opts(struct au_opts *o)
+{
+	if (o->count && !o->watch) {
+		au_err("--count needs --watch SECONDS");
+		return -1;
+	}
+	if (o->plot && !o->watch) {
+		au_err("--plot draws samples over time: give --watch SECONDS too");
+		return -1;
+	}
+	if (o->format != AU_F_PROM)
+		return 0;
+	if (o->top == 0 || o->top > 1000) {
+		au_err("--top %ld with openmetrics: give 1..1000 files for per-file series, or leave --top out for per-mount series only",
+		       o->top);
+		return -1;
+	}
+	if (o->watch && !o->out_name) {
+		au_err("--format openmetrics with --watch needs -o FILE (each sample replaces FILE)");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct au_opts *o)
 {
 	static const struct option lo[] = {
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "plot", required_argument, NULL, 'P' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' },
@@ -123,7 +174,7 @@ static int parse_opts(int argc, char **argv, struct au_opts *o)
 	int c;
 
 	*o = (struct au_opts){ .top = -1 };
-	while ((c = getopt_long(argc, argv, "bJns:t:w:c:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bJf:ns:t:w:c:o:h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;
@@ -131,11 +182,8 @@ static int parse_opts(int argc, char **argv, struct au_opts *o)
 		if (c == '?' || parse_one(c, optarg, o))
 			return -1;
 	}
-	if (o->count && !o->watch) {
-		au_err("--count needs --watch SECONDS");
-		return -1;
-	}
-	return 0;
+	o->json = o->format == AU_F_JSON;
+	return check_opts(o);
 }
 
 /* say what each mount's numbers are worth; 2 when any cannot be trusted */
@@ -175,10 +223,29 @@ static int assert_double(struct au_mount *ms, size_t n, const struct au_opts *o)
 	return 1;
 }
 
+/* openmetrics to -o FILE: the whole file replaced at once, or left as it was */
+static int prom_file(struct au_mount *ms, size_t n, const struct au_opts *o)
+{
+	struct au_atomic a;
+	int err;
+
+	err = au_atomic_open(&a, o->out_name);
+	if (!err) {
+		au_print_prom(ms, n, o, a.fp);
+		err = au_atomic_commit(&a);
+	}
+	if (err)
+		au_err("writing the metrics to -o %s failed (%s); the file is left as it was",
+		       o->out_name, strerror(-err));
+	return err ? -2 : 0;
+}
+
 static void output(struct au_mount *ms, size_t n, const struct au_opts *o, double t, bool first)
 {
 	size_t i;
 
+	if (o->format == AU_F_PROM)
+		return au_print_prom(ms, n, o, o->out);
 	if (o->watch)
 		return au_print_watch(ms, n, o, t, first);
 	if (o->json)
@@ -209,6 +276,24 @@ static int out_check(const struct au_opts *o, bool last)
 	return failed ? 2 : 0;
 }
 
+static const char stdout_name[] = "stdout";
+static struct au_plot plot;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+/* a watch ends on SIGINT/SIGTERM after its sample: the plot still gets drawn */
+static void catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -229,8 +314,15 @@ static int sample(struct au_mount *ms, size_t n, const struct au_opts *o, double
 		}
 		au_sort_files(&ms[i], o->sort);
 	}
-	output(ms, n, o, now() - t0, first);
-	if (out_check(o, false))
+	if (o->format == AU_F_PROM && o->out_name != stdout_name) {
+		if (prom_file(ms, n, o))
+			return -2;
+	} else {
+		output(ms, n, o, now() - t0, first);
+		if (out_check(o, false))
+			return -2;
+	}
+	if (plot.fp && au_plot_add(&plot, ms, n, now() - t0))
 		return -2;
 	st = report_trust(ms, n, first);
 	if (st || !o->assert_set)
@@ -251,10 +343,10 @@ static int run(struct au_mount *ms, size_t n, const struct au_opts *o)
 		if (s < 0)
 			return -s;	/* the output is gone: no more samples */
 		st = s > st ? s : st;
-		if (!o->watch || (o->count && k + 1 >= o->count))
+		if (!o->watch || (o->count && k + 1 >= o->count) || stop)
 			return st;
 		next += o->watch;
-		if (next > now()) {
+		if (next > now() && !stop) {
 			ts.tv_sec = (time_t)(next - now());
 			ts.tv_nsec = (long)((next - now() - ts.tv_sec) * 1e9);
 			nanosleep(&ts, NULL);
@@ -264,10 +356,24 @@ static int run(struct au_mount *ms, size_t n, const struct au_opts *o)
 
 static int open_out(struct au_opts *o)
 {
+	struct au_atomic probe;
+	int err;
+
 	if (!o->out_name) {
 		o->out = stdout;
-		o->out_name = "stdout";
+		o->out_name = stdout_name;
 		return 0;
+	}
+	if (o->format == AU_F_PROM) {
+		/* refused now, before any scan; FILE itself is not touched */
+		o->out = stdout;
+		err = au_atomic_open(&probe, o->out_name);
+		if (err)
+			au_err("-o %s: cannot create a file in its directory (%s); give a writable directory, e.g. node_exporter's --collector.textfile.directory",
+			       o->out_name, strerror(-err));
+		else
+			au_atomic_abort(&probe);
+		return err ? -1 : 0;
 	}
 	o->out = fopen(o->out_name, "w");
 	if (!o->out) {
@@ -287,25 +393,37 @@ int cmd_audit(int argc, char **argv)
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
-	if (open_out(&o))
+	if (open_out(&o) || (o.plot && au_plot_open(&plot, o.plot)))
 		return 2;
+	if (o.watch)
+		catch_stop();
 	au_page = sysconf(_SC_PAGESIZE);
 	if (optind < argc)
 		ret = au_mounts_for_args(argv + optind, argc - optind, &ms, &n);
 	else
 		ret = au_mounts_all(&ms, &n);
 	if (ret) {
+		au_plot_close(&plot);
 		au_mounts_free(ms, n);
 		out_check(&o, true);
 		return 2;
 	}
 	if (!n) {
+		au_plot_close(&plot);
 		au_err("no file-backed EROFS mounts found; mount one or name a path on one");
 		if (o.json)
 			au_print_json(NULL, 0, &o);
+		/* no series: a mount that went away leaves none behind */
+		if (o.format == AU_F_PROM && o.out_name != stdout_name)
+			return prom_file(NULL, 0, &o) ? 2 : 0;
+		if (o.format == AU_F_PROM)
+			au_print_prom(NULL, 0, &o, o.out);
 		return out_check(&o, true);
 	}
 	ret = run(ms, n, &o);
+	if (plot.fp && plot.samples && au_plot_render(&plot, ms))
+		ret = 2;
+	au_plot_close(&plot);
 	au_mounts_free(ms, n);
 	return out_check(&o, true) ? 2 : ret;
 }

@@ -66,6 +66,10 @@ struct au_mount {
 	bool whole;		/* audit every file of the mount */
 	bool fscache;		/* fscache/ondemand mode: no backing file */
 	int bfd;		/* backing file, -1 when unusable */
+	int dfd;		/* same file with O_DIRECT, -1 until needed */
+	struct au_blk *blk;	/* image blocks read this scan (au_peek) */
+	uint64_t peek_dev;	/* O_DIRECT reads of the image this scan */
+	double scan_seconds;	/* wall time of the latest scan */
 	uint64_t bsize;
 	uint8_t *bres;		/* backing residency, one byte a page */
 	uint32_t *bown;		/* which file (index + 1) last claimed a backing page */
@@ -84,8 +88,29 @@ enum au_method { AU_M_AUTO, AU_M_CACHESTAT, AU_M_MINCORE };
 
 enum au_sort { AU_S_NAME, AU_S_EROFS, AU_S_BACKING, AU_S_DOUBLE, AU_S_SIZE };
 
+enum au_format { AU_F_TABLE, AU_F_JSON, AU_F_PROM };
+
+/* a file replaced all at once (audit_atomic.c) */
+struct au_atomic {
+	const char *path;	/* the target */
+	char *tmp;		/* hidden temporary file beside it */
+	FILE *fp;
+};
+
+/* --plot: samples on disk, drawn at the end (audit_plot.c) */
+struct au_plot {
+	const char *path;	/* the SVG */
+	char *data;		/* temporary data file */
+	FILE *fp;
+	size_t nmounts, samples;
+	double tmax;
+	uint64_t vmax;
+};
+
 struct au_opts {
 	bool bytes, json, noheadings;
+	enum au_format format;
+	const char *plot;	/* --plot FILE.svg, or NULL */
 	enum au_sort sort;
 	long top;		/* <0: all */
 	enum au_method method;
@@ -104,6 +129,7 @@ int au_mounts_all(struct au_mount **out, size_t *n);
 int au_mounts_for_args(char **args, int nargs, struct au_mount **out, size_t *n);
 int au_backing_open(struct au_mount *m);
 int au_peek(struct au_mount *m, uint64_t off, void *buf, size_t len);
+void au_peek_reset(struct au_mount *m);
 void au_mount_reset(struct au_mount *m);
 void au_mounts_free(struct au_mount *m, size_t n);
 
@@ -131,6 +157,20 @@ void au_print_json(struct au_mount *ms, size_t n, const struct au_opts *o);
 void au_print_watch(struct au_mount *ms, size_t n, const struct au_opts *o,
 		    double t, bool first);
 char *au_human(uint64_t bytes, bool raw, char *buf, size_t len);
+
+/* audit_prom.c */
+void au_print_prom(struct au_mount *ms, size_t n, const struct au_opts *o, FILE *fp);
+
+/* audit_atomic.c */
+int au_atomic_open(struct au_atomic *a, const char *path);
+int au_atomic_commit(struct au_atomic *a);
+void au_atomic_abort(struct au_atomic *a);
+
+/* audit_plot.c */
+int au_plot_open(struct au_plot *p, const char *path);
+int au_plot_add(struct au_plot *p, const struct au_mount *ms, size_t n, double t);
+int au_plot_render(struct au_plot *p, const struct au_mount *ms);
+void au_plot_close(struct au_plot *p);
 
 /* audit_util.c */
 void au_set_note(char **dst, const char *fmt, ...)

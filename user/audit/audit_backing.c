@@ -58,39 +58,6 @@ static int mount_uuid(struct au_mount *m, uint8_t uuid[16])
 	return ret;
 }
 
-/*
- * Read len bytes at off of the image without leaving them in its page cache
- * (that would be the audit creating the double caching it measures): with
- * O_DIRECT, or else with a buffered read whose page is dropped again when it
- * was not resident before.
- */
-int au_peek(struct au_mount *m, uint64_t off, void *buf, size_t len)
-{
-	uint64_t base = off & ~(uint64_t)(au_page - 1);
-	bool was;
-	void *blk;
-	int fd, ret = -1;
-
-	if (off - base + len > (uint64_t)au_page || posix_memalign(&blk, au_page, au_page))
-		return -1;
-	fd = open(m->source, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (fd >= 0 && pread(fd, blk, au_page, base) > (ssize_t)(off - base + len - 1))
-		ret = 0;
-	if (fd >= 0)
-		close(fd);
-	if (ret) {
-		was = au_page_resident(m->bfd, base);
-		if (pread(m->bfd, blk, au_page, base) > (ssize_t)(off - base + len - 1))
-			ret = 0;
-		if (!was)
-			posix_fadvise(m->bfd, base, au_page, POSIX_FADV_DONTNEED);
-	}
-	if (!ret)
-		memcpy(buf, (uint8_t *)blk + (off - base), len);
-	free(blk);
-	return ret;
-}
-
 static int check_super(struct au_mount *m)
 {
 	uint8_t sb[128], uuid[16];
@@ -148,6 +115,7 @@ int au_backing_open(struct au_mount *m)
 	if (m->bfd >= 0)
 		close(m->bfd);
 	m->bfd = -1;
+	au_peek_reset(m);
 	if (m->kind == AU_KIND_BDEV) {
 		mount_uuid(m, uuid);
 		return -1;

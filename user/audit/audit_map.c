@@ -28,7 +28,7 @@ static int push(struct au_ext **v, size_t *n, size_t *cap, const struct fiemap_e
 	struct au_ext *nv;
 
 	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : BATCH;
+		*cap = *cap ? *cap * 2 : 4;
 		nv = realloc(*v, *cap * sizeof(**v));
 		if (!nv)
 			return -ENOMEM;
@@ -42,7 +42,9 @@ static int push(struct au_ext **v, size_t *n, size_t *cap, const struct fiemap_e
 /* every extent of fd, in logical order; 0 or -errno */
 int au_fiemap(int fd, struct au_ext **out, size_t *n)
 {
-	struct fiemap *fm;
+	/* one request buffer for the whole audit: a file costs no allocation
+	 * but its own extents */
+	static struct fiemap *fm;
 	struct fiemap_extent *fe;
 	size_t cap = 0;
 	uint64_t start = 0;
@@ -51,7 +53,8 @@ int au_fiemap(int fd, struct au_ext **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	fm = calloc(1, sizeof(*fm) + BATCH * sizeof(*fe));
+	if (!fm)
+		fm = malloc(sizeof(*fm) + BATCH * sizeof(*fe));
 	if (!fm)
 		return -ENOMEM;
 	for (;;) {
@@ -73,7 +76,6 @@ int au_fiemap(int fd, struct au_ext **out, size_t *n)
 			break;
 		start = fe->fe_logical + fe->fe_length;
 	}
-	free(fm);
 	return ret;
 }
 

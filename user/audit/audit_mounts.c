@@ -46,6 +46,7 @@ static struct au_mount *add_mount(struct au_mount **v, size_t *n, const struct d
 	m->kind = mi->major ? AU_KIND_BDEV : AU_KIND_FILE;
 	m->fsoff = opt_u64(mi->super_opts, "fsoffset=");
 	m->bfd = -1;
+	m->dfd = -1;
 	m->fscache = !mi->major && strstr(mi->super_opts, "fsid=");
 	return m;
 }
@@ -247,6 +248,7 @@ void au_mounts_free(struct au_mount *v, size_t n)
 		free(v[i].sysfs);
 		if (v[i].bfd >= 0)
 			close(v[i].bfd);
+		au_peek_reset(&v[i]);
 	}
 	free(v);
 }

@@ -200,6 +200,7 @@ static json_object *mount_json(const struct au_mount *m, const struct au_opts *o
 	json_object_object_add(j, "method", str(m->method));
 	json_object_object_add(j, "trusted", json_object_new_boolean(!m->untrusted));
 	json_object_object_add(j, "untrusted_reason", str(m->untrusted));
+	json_object_object_add(j, "image_direct_reads", json_object_new_int64((int64_t)m->peek_dev));
 	json_object_object_add(j, "total", totals_json(m));
 	if (!files)
 		return j;

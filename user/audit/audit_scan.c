@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/fiemap.h>
 #include "audit.h"
@@ -237,8 +238,27 @@ static bool still_mounted(struct au_mount *m)
 	return false;
 }
 
-/* one full measurement of m; 0, or -errno on allocation failure */
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int scan(struct au_mount *m, enum au_method how);
+
+/* one full measurement of m, timed; 0, or -errno on allocation failure */
 int au_scan(struct au_mount *m, enum au_method how)
+{
+	double t0 = mono();
+	int ret = scan(m, how);
+
+	m->scan_seconds = mono() - t0;
+	return ret;
+}
+
+static int scan(struct au_mount *m, enum au_method how)
 {
 	size_t i;
 	int ret;

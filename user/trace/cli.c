@@ -38,7 +38,16 @@ static void usage(FILE *f)
 "Without --assert the exit status is CMD's; a failed write of any output is\n"
 "exit 2.  CMD runs in its own process group (and cgroup, where possible):\n"
 "SIGINT/SIGTERM/SIGHUP are passed to its whole tree, and whatever it leaves\n"
-"running when the trace ends is killed.\n");
+"running when the trace ends is killed.\n"
+"\n"
+"EXAMPLES:\n"
+"    erofs-diotrace run -- fio --name=r --filename=/mnt/app/data --direct=1 \\\n"
+"        --rw=read --bs=1M --size=64M      # trace one fio job\n"
+"    erofs-diotrace run --assert --expect-dio -- ./app   # CI gate: FAIL on a\n"
+"                                         # buffered read or a refused O_DIRECT\n"
+"    erofs-diotrace run --mount /mnt/app --json r.json -p 1234   # a running tree\n"
+"    erofs-diotrace run --record t.rec -- ./app   # keep the events for replay\n"
+"    erofs-diotrace run -v --avoid fentry -- ./app   # which probe bound each role\n");
 }
 
 /* ring buffer bytes: 4K..1G, rounded up to a power of two */
