@@ -57,32 +57,3 @@ int dt_backing_scan(uint64_t only_dev, dt_backing_fn fn, void *ctx)
 
 	return dt_mountinfo_each(scan_one, &sc);
 }
-
-static bool stat_erofs(const char *p, uint64_t only_dev, uint64_t *dev, uint64_t *ino)
-{
-	struct statfs sfs;
-	struct stat st;
-
-	if (stat(p, &st) || statfs(p, &sfs) || (uint32_t)sfs.f_type != DT_EROFS_MAGIC)
-		return false;
-	if (only_dev && dt_kdev(st.st_dev) != only_dev)
-		return false;
-	*dev = dt_kdev(st.st_dev);
-	*ino = st.st_ino;
-	return true;
-}
-
-bool dt_path_erofs(pid_t pid, const char *path, uint64_t only_dev,
-		   uint64_t *dev, uint64_t *ino)
-{
-	char p[PATH_MAX + 64];
-
-	if (!path[0])
-		return false;
-	if (path[0] != '/') {
-		snprintf(p, sizeof(p), "/proc/%d/cwd/%s", (int)pid, path);
-		if (stat_erofs(p, only_dev, dev, ino))
-			return true;
-	}
-	return stat_erofs(path, only_dev, dev, ino);
-}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * EROFS mounts as the loader sees them: the --mount filter, the backing
- * files of file-backed mounts (from /proc/self/mountinfo) and whether a
- * path a traced process opened lies on EROFS.
+ * files of file-backed mounts (from /proc/self/mountinfo).  Whether a
+ * refused open lies on EROFS is decided from BPF's record (open_resolve.c).
  */
 #ifndef __DT_RUN_MOUNTS_H
 #define __DT_RUN_MOUNTS_H
@@ -22,9 +22,5 @@ typedef void (*dt_backing_fn)(void *ctx, uint64_t dev, uint64_t ino,
 
 /* call fn for the backing file of every file-backed EROFS mount (only_dev: 0 = all) */
 int dt_backing_scan(uint64_t only_dev, dt_backing_fn fn, void *ctx);
-
-/* is PATH (as opened by PID, relative to its cwd) an EROFS file? */
-bool dt_path_erofs(pid_t pid, const char *path, uint64_t only_dev,
-		   uint64_t *dev, uint64_t *ino);
 
 #endif
