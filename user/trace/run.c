@@ -143,6 +143,86 @@ static int track_tree(struct run_ctx *ctx, pid_t pid, unsigned int *budget)
 	return err;
 }
 
+/* the parent of process PID from /proc/PID/stat ("pid (comm) state ppid ..."), -1 if gone */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd, ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/*
+ * A kernel without CONFIG_PROC_CHILDREN has no task/N/children: find the
+ * descendants by their parent pid instead, one pass over /proc per level.
+ */
+static int track_tree_by_ppid(struct run_ctx *ctx, pid_t root, unsigned int *budget)
+{
+	pid_t *want = NULL, *next;
+	size_t nw = 0;
+	struct dirent *d;
+	int err = 0;
+	DIR *dir;
+
+	if (!*budget)
+		return 0;
+	(*budget)--;
+	err = track_pid(ctx, root);
+	want = malloc(sizeof(*want));
+	if (err || !want)
+		return free(want), err ? err : -ENOMEM;
+	want[nw++] = root;
+	while (nw && !err && *budget) {
+		size_t i, nn = 0, ncap = 0;
+
+		next = NULL;
+		dir = opendir("/proc");
+		if (!dir)
+			break;
+		while (!err && *budget && (d = readdir(dir))) {
+			pid_t pid = (pid_t)strtol(d->d_name, NULL, 10), pp;
+
+			if (pid <= 0 || (pp = parent_of(pid)) <= 0)
+				continue;
+			for (i = 0; i < nw && want[i] != pp; i++)
+				;
+			if (i == nw)
+				continue;
+			if (nn == ncap) {
+				pid_t *g = realloc(next, (ncap = ncap ? 2 * ncap : 16) * sizeof(*g));
+
+				if (!g) {
+					err = -ENOMEM;
+					break;
+				}
+				next = g;
+			}
+			next[nn++] = pid;
+			(*budget)--;
+			err = track_pid(ctx, pid);
+		}
+		closedir(dir);
+		free(want);
+		want = next;
+		nw = nn;
+	}
+	free(want);
+	return err;
+}
+
 /*
  * OPEN: BPF sends opens that returned an EROFS file (dev/ino set) and
  * O_DIRECT opens refused with EINVAL, the latter as a struct dt_open_ext
@@ -613,7 +693,9 @@ static int setup(struct run_ctx *ctx)
 	dt_backing_scan(ctx->mount_dev, add_backing, ctx);
 	budget = 4096;
 	if ((ctx->t.child > 0 && track_pid(ctx, ctx->t.child)) ||
-	    (ctx->o.pid > 0 && track_tree(ctx, ctx->o.pid, &budget)))
+	    (ctx->o.pid > 0 && (access("/proc/thread-self/children", F_OK) ?
+				track_tree_by_ppid(ctx, ctx->o.pid, &budget) :
+				track_tree(ctx, ctx->o.pid, &budget))))
 		return -1;
 	ctx->rb = ring_buffer__new(bpf_map__fd(ctx->skel->maps.rb), on_event, ctx, NULL);
 	return ctx->rb ? 0 : -1;
