@@ -222,6 +222,16 @@ static const char *copy_text(struct dt_rec_reader *r, const char *p, size_t n)
 	return r->text;
 }
 
+void dt_rec_check_end(struct dt_rec_reader *r, uint64_t off, uint32_t crc, uint64_t events)
+{
+	if (crc != r->crc)
+		dt_rec_cut(r, off, "checksum mismatch (end marker says %08x, the record gives %08x)",
+			   crc, r->crc);
+	else if (events != r->events)
+		dt_rec_cut(r, off, "the end marker says %llu events, the record holds %llu",
+			   (unsigned long long)events, (unsigned long long)r->events);
+}
+
 static int bin_end(struct dt_rec_reader *r, const char *p, uint64_t off)
 {
 	uint64_t events;
@@ -235,12 +245,7 @@ static int bin_end(struct dt_rec_reader *r, const char *p, uint64_t off)
 	err = dt_rec_after_end(r);
 	if (err)
 		return err;
-	if (crc != r->crc)
-		dt_rec_cut(r, off, "checksum mismatch (end marker says %08x, the record gives %08x)",
-			   crc, r->crc);
-	else if (events != r->events)
-		dt_rec_cut(r, off, "the end marker says %llu events, the record holds %llu",
-			   (unsigned long long)events, (unsigned long long)r->events);
+	dt_rec_check_end(r, off, crc, events);
 	return 0;
 }
 

@@ -68,6 +68,8 @@ int dt_rec_bad(struct dt_rec_reader *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* the data after an end marker: none is allowed */
 int dt_rec_after_end(struct dt_rec_reader *r);
+/* the end marker at OFF says CRC and EVENTS: compare them with what was read */
+void dt_rec_check_end(struct dt_rec_reader *r, uint64_t off, uint32_t crc, uint64_t events);
 
 /* record_text.c */
 int dt_rec_text_header(struct dt_rec_reader *r, struct dt_rec_header *h);

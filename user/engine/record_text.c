@@ -241,12 +241,7 @@ static int text_end(struct dt_rec_reader *r, char *s, size_t n)
 	err = dt_rec_after_end(r);
 	if (err)
 		return err;
-	if (crc != r->crc)
-		dt_rec_cut(r, off, "checksum mismatch (end marker says %08x, the record gives %08x)",
-			   crc, r->crc);
-	else if (events != r->events)
-		dt_rec_cut(r, off, "the end marker says %llu events, the record holds %llu",
-			   (unsigned long long)events, (unsigned long long)r->events);
+	dt_rec_check_end(r, off, crc, events);
 	return 0;
 bad:
 	return dt_rec_bad(r, -EINVAL, "bad end marker; a record ends with "

@@ -75,24 +75,6 @@ static int attach_group(struct dt_probe_links *links, struct diotrace_bpf *skel,
 	return err;
 }
 
-static bool needed(const struct dt_probe_links *links, unsigned int li,
-		   struct diotrace_bpf *skel, const struct dt_probe_bind *binds)
-{
-	unsigned int g, j;
-
-	for (g = 0; g < DT_G_MAX; g++) {
-		const struct dt_probe_cand *cd;
-
-		if (binds[g].winner < 0)
-			continue;
-		cd = &dt_probe_cands[binds[g].winner];
-		for (j = 0; j < DT_PROBE_MAX_PROGS && cd->progs[j].name; j++)
-			if (cand_prog(skel, &cd->progs[j]) == links->l[li].prog)
-				return true;
-	}
-	return false;
-}
-
 struct dt_probe_links *dt_probe_attach(struct diotrace_bpf *skel, struct dt_probe_bind *binds)
 {
 	struct dt_probe_links *links = calloc(1, sizeof(*links));
@@ -115,7 +97,7 @@ struct dt_probe_links *dt_probe_attach(struct diotrace_bpf *skel, struct dt_prob
 	}
 	/* a program of an unbound group stays only if a bound group needs it */
 	for (i = 0; i < links->n; i++)
-		if (links->l[i].link && !needed(links, i, skel, binds)) {
+		if (links->l[i].link && !dt_probe_prog_wanted(links->l[i].prog, skel, binds)) {
 			bpf_link__destroy(links->l[i].link);
 			links->l[i].link = NULL;
 		}

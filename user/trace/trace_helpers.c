@@ -329,8 +329,8 @@ static void choose(struct calib *c, struct diotrace_bpf *skel, enum dt_probe_gro
 	}
 }
 
-static bool prog_wanted(const struct bpf_program *p, struct diotrace_bpf *skel,
-			const struct dt_probe_bind *binds)
+bool dt_probe_prog_wanted(const struct bpf_program *p, struct diotrace_bpf *skel,
+			  const struct dt_probe_bind *binds)
 {
 	unsigned int g, j;
 
@@ -417,7 +417,7 @@ static int load_once(struct calib *c, struct dt_probe_bind *binds, dt_probe_setu
 	if (err)
 		goto fail;
 	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, prog_wanted(p, skel, binds));
+		bpf_program__set_autoload(p, dt_probe_prog_wanted(p, skel, binds));
 	failed_prog[0] = '\0';
 	err = diotrace_bpf__load(skel);
 	if (!err) {

@@ -68,6 +68,10 @@ int dt_probe_load(const char *avoid, struct dt_probe_bind *binds, dt_probe_setup
 /* attach the winners; a group with a program that fails is detached and unbound */
 struct dt_probe_links;
 struct dt_probe_links *dt_probe_attach(struct diotrace_bpf *skel, struct dt_probe_bind *binds);
+struct bpf_program;
+/* is P a program of a bound candidate (one that is present in this kernel)? */
+bool dt_probe_prog_wanted(const struct bpf_program *p, struct diotrace_bpf *skel,
+			  const struct dt_probe_bind *binds);
 void dt_probe_detach(struct dt_probe_links *links);
 /* kretprobe/kprobe misses (nmissed) of the attached kprobe links, where the kernel says */
 uint64_t dt_probe_kprobe_missed(const struct dt_probe_links *links);
