@@ -18,7 +18,7 @@ if [ ! -x "$R/tests/vm/vm-run" ] || ! command -v qemu-system-x86_64 >/dev/null; 
 fi
 rm -rf "$VO" && mkdir -p "$VO"
 cd "$R" || exit 1
-timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --mem 2G --timeout 1200 --out "$VO" -- \
+timeout -s KILL 2100 tests/vm/vm-run --flavour "$FLAVOUR" --mem 2G --timeout 1800 --out "$VO" -- \
 	'sh tests/tracer-guest/guest.sh' > "$R/build/tests/tracer-guest/vm.log" 2>&1
 rc=$?
 case $rc in

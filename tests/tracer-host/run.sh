@@ -267,7 +267,8 @@ check_refusals() {
 
 # --- process table: short-lived processes are pruned at exit ----------------
 check_prune() {
-	$TO "$T" run -v --json "$W/fork.json" -o /dev/null -- "$FORKREAD" 10000 "$W/mnt/small" \
+	# a hang guard, not a timed test: 10,000 forks take minutes under TCG
+	timeout -s KILL 900 "$T" run -v --json "$W/fork.json" -o /dev/null -- "$FORKREAD" 10000 "$W/mnt/small" \
 		2> "$W/fork.err"
 	rc=$?
 	reads=$("$J" "$W/fork.json" summary.reads)
