@@ -138,4 +138,10 @@ check_verbose() {
 	else
 		t_fail "run -v / --verbose / --probes" "v=$v verbose=$vv none=$nv $(head -c 200 "$W/v.err")"
 	fi
+	miss=
+	for c in run replay audit; do
+		"$T" $c --help | grep -q "^ *-v, --verbose " || miss="$miss $c"
+	done
+	[ -z "$miss" ] && t_pass "-v, --verbose is one option in run, replay and audit --help" ||
+		t_fail "-v, --verbose in every command's --help" "not in:$miss"
 }
