@@ -95,10 +95,10 @@ check_roles() {
 			"$W/roles.err" || missing="$missing $r"
 	done
 	if [ -n "$missing" ]; then
-		t_fail "-v names the program or the reasons for every role" "no line for:$missing"
+		t_fail "--probes names the program or the reasons for every role" "no line for:$missing"
 		return
 	fi
-	t_pass "-v names the program or the reasons for every role"
+	t_pass "--probes names the program or the reasons for every role"
 	# the report agrees with --probes, role by role, whatever this kernel binds
 	bad=
 	for r in req dio extent backing_submit backing_done pc_add pc_del open; do
