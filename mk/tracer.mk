@@ -33,7 +33,7 @@ $(O)/diotrace.skel.h: $(O)/bpf/diotrace.bpf.o
 TOOL_GEN	+= $(O)/diotrace.skel.h
 TOOL_SRCS	+= $(addprefix user/trace/,run.c run_mounts.c trace_helpers.c probe_attach.c btf_scan.c open_resolve.c)
 # option parsing and the tracee's lifecycle (spawn, process group/cgroup, signals, waiting)
-TOOL_SRCS	+= user/trace/cli.c user/trace/tracee.c user/trace/tracee_cg.c
+TOOL_SRCS	+= user/trace/cli.c user/trace/tracee.c user/trace/tracee_cg.c user/trace/run_plot.c
 
 $(O)/user/trace/run.o $(O)/user/trace/trace_helpers.o $(O)/user/trace/probe_attach.o: $(O)/diotrace.skel.h user/trace/trace_helpers.h \
 							include/dt_probes.h

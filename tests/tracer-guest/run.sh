@@ -3,7 +3,7 @@
 #
 # test-tracer-guest: the host tracer suite (tests/tracer-host) run inside
 # the `fixed` guest, where fentry/fexit and the direct-I/O path exist.  The
-# suite derives what to expect from the probe table `run -v` prints, so it
+# suite derives what to expect from the probe table `run --probes` prints, so it
 # must pass on such a kernel as it does on a tracepoint-only host.
 SUITE=tracer-guest
 . "$(dirname "$0")/../lib.sh"

@@ -113,7 +113,7 @@ check_tree() {
 	printf '"%s" 300 & "%s" 301 & wait\n' "$W/$mark" "$W/$mark" > "$W/tree.sh"
 	printf 'setsid "%s" 302 & wait\n' "$W/$mark" > "$W/setsid.sh"
 	printf '"%s" 303 & exit 0\n' "$W/$mark" > "$W/leave.sh"
-	"$T" run -v -o "$W/tree.rep" -- sh "$W/tree.sh" 2> "$W/tree.err" &
+	"$T" run --probes -o "$W/tree.rep" -- sh "$W/tree.sh" 2> "$W/tree.err" &
 	tp=$!
 	if ! wait_marked "$mark" 2; then
 		kill -KILL $tp 2>/dev/null

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # test-tracer-host: `erofs-diotrace run` on the running kernel.  What to
-# expect of each role comes from the probe table `run -v` prints (what the
+# expect of each role comes from the probe table `run --probes` prints (what the
 # tool says it bound), so the suite holds where fentry works and where only
 # tracepoints load alike.  Images live under build/ (ext4; tmpfs cannot
 # back them).
@@ -73,7 +73,7 @@ BIG_INO=$(stat -c %i "$W/mnt/big")
 IMG_INO=$(stat -c %i "$W/a.img")
 
 # --- probe calibration: every role is bound or unbound by name ------------
-# probe ROLE [FILE]: what `run -v` said bound ROLE ("tp_btf mm_...", "unbound (...)")
+# probe ROLE [FILE]: what `run --probes` said bound ROLE ("tp_btf mm_...", "unbound (...)")
 probe() { sed -n "s/^  $1: //p" "${2:-$W/roles.err}"; }
 # jrole FILE NAME FIELD: FIELD of the role NAME in a JSON report's roles array
 jrole() {
@@ -88,18 +88,18 @@ jrole() {
 }
 
 check_roles() {
-	$TO "$T" run -v --json "$W/roles.json" -o "$W/roles.rep" -- true 2> "$W/roles.err"
+	$TO "$T" run --probes --json "$W/roles.json" -o "$W/roles.rep" -- true 2> "$W/roles.err"
 	missing=
 	for r in REQ DIO EXTENT BACKING_SUBMIT BACKING_DONE PC_ADD PC_DEL OPEN FORK EXIT; do
 		grep -Eq "^  $r: ((fentry|fexit|kprobe|tracepoint|tp_btf|raw_tp) [a-z_/0-9{},]+|unbound \(.+: .+\))\$" \
 			"$W/roles.err" || missing="$missing $r"
 	done
 	if [ -n "$missing" ]; then
-		t_fail "-v names the program or the reasons for every role" "no line for:$missing"
+		t_fail "--probes names the program or the reasons for every role" "no line for:$missing"
 		return
 	fi
-	t_pass "-v names the program or the reasons for every role"
-	# the report agrees with -v, role by role, whatever this kernel binds
+	t_pass "--probes names the program or the reasons for every role"
+	# the report agrees with --probes, role by role, whatever this kernel binds
 	bad=
 	for r in req dio extent backing_submit backing_done pc_add pc_del open; do
 		U=$(echo $r | tr a-z A-Z) b=$(jrole "$W/roles.json" $r bound)
@@ -109,9 +109,9 @@ check_roles() {
 		esac
 	done
 	if [ -z "$bad" ]; then
-		t_pass "report and JSON agree with -v on every role (UNBOUND with its reason)"
+		t_pass "report and JSON agree with --probes on every role (UNBOUND with its reason)"
 	else
-		t_fail "report and JSON agree with -v on every role" "differ:$bad"
+		t_fail "report and JSON agree with --probes on every role" "differ:$bad"
 	fi
 	# the roles every kernel with EROFS can bind
 	if probe REQ | grep -qv '^unbound' && probe OPEN | grep -qv '^unbound' &&
@@ -179,11 +179,11 @@ check_cat() {
 }
 
 # --- fallbacks measure the same: raw_tp for tp_btf, raw syscalls for the tracepoints
-# check_fallback NAME AVOID: run cat with --avoid AVOID; every role -v showed
+# check_fallback NAME AVOID: run cat with --avoid AVOID; every role --probes showed
 # bound by an avoided kind binds to another; same reads and EROFS bytes
 check_fallback() {
 	drop_caches
-	$TO "$T" run -v --avoid "$2" --json "$W/$1.json" -o /dev/null -- cat "$W/mnt/big" \
+	$TO "$T" run --probes --avoid "$2" --json "$W/$1.json" -o /dev/null -- cat "$W/mnt/big" \
 		> /dev/null 2> "$W/$1.err"
 	a=$("$J" "$W/cat.json" summary.reads summary.double_caching.erofs_pc_bytes)
 	b=$("$J" "$W/$1.json" summary.reads summary.double_caching.erofs_pc_bytes)
@@ -268,7 +268,7 @@ check_refusals() {
 # --- process table: short-lived processes are pruned at exit ----------------
 check_prune() {
 	# a hang guard, not a timed test: 10,000 forks take minutes under TCG
-	timeout -s KILL 900 "$T" run -v --json "$W/fork.json" -o /dev/null -- "$FORKREAD" 10000 "$W/mnt/small" \
+	timeout -s KILL 900 "$T" run --probes --json "$W/fork.json" -o /dev/null -- "$FORKREAD" 10000 "$W/mnt/small" \
 		2> "$W/fork.err"
 	rc=$?
 	reads=$("$J" "$W/fork.json" summary.reads)
@@ -347,7 +347,7 @@ trace_pid() {
 	sh -c "$3" &
 	bgpid=$!
 	sleep 0.3
-	$TO "$T" run -v -p $bgpid --json "$W/$2.json" -o /dev/null 2> "$W/$2.err" &
+	$TO "$T" run --probes -p $bgpid --json "$W/$2.json" -o /dev/null 2> "$W/$2.err" &
 	tp=$!
 	wait_for "$W/$2.err" "^erofs-diotrace: tracing"
 	touch "$W/go"
@@ -479,4 +479,10 @@ check_same_file
 check_numbers
 check_tree
 check_tty
+
+# --- --plot, --debug, -v and --probes (tests/tracer-host/plot.sh) ------------
+. "$(dirname "$0")/plot.sh"
+check_plot
+check_debug
+check_verbose
 t_done

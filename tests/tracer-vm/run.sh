@@ -3,7 +3,7 @@
 #
 # test-tracer-vm: `erofs-diotrace run` in a guest running the rfc flavour
 # (the direct-I/O RFC ported to 6.12), through tests/vm/vm-run.  The guest
-# part is tests/tracer-vm/workload.sh suite; it leaves reports, JSON, the -v
+# part is tests/tracer-vm/workload.sh suite; it leaves reports, JSON, the --probes
 # table and exit codes in $VO, checked here.
 SUITE=tracer-vm
 . "$(dirname "$0")/../lib.sh"
@@ -43,7 +43,7 @@ done
 
 j() { "$J" "$VO/$1.json" "$2"; }
 
-# --- the -v table: every role bound, by the rfc's own functions -------------
+# --- the --probes table: every role bound, by the rfc's own functions -------------
 check_table() {
 	bad=
 	for want in "REQ: fentry erofs_file_read_iter" "DIO: fentry erofs_fileio_direct_io" \
@@ -58,9 +58,9 @@ check_table() {
 	grep -Eqx "  OPEN: (tracepoint syscalls/.*|tp_btf sys_enter/sys_exit)" "$VO/pass.err" ||
 		bad="$bad [OPEN]"
 	if [ -z "$bad" ]; then
-		t_pass "rfc guest: -v shows every role bound (fentry/fexit, tp_btf)"
+		t_pass "rfc guest: --probes shows every role bound (fentry/fexit, tp_btf)"
 	else
-		t_fail "rfc guest: -v shows every role bound" "missing:$bad"
+		t_fail "rfc guest: --probes shows every role bound" "missing:$bad"
 	fi
 }
 

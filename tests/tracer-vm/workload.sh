@@ -46,12 +46,12 @@ trap umount_all EXIT
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
-# traced NAME [run options] -- CMD...: report, JSON, -v table, rc into $O/NAME.*
+# traced NAME [run options] -- CMD...: report, JSON, --probes table, rc into $O/NAME.*
 traced() {
 	name=$1
 	shift
 	drop_caches
-	"$T" run -v --verbose --json "$O/$name.json" -o "$O/$name.rep" "$@" \
+	"$T" run --probes -v --json "$O/$name.json" -o "$O/$name.rep" "$@" \
 		> "$O/$name.out" 2> "$O/$name.err"
 	echo $? > "$O/$name.rc"
 }
@@ -98,7 +98,7 @@ demo() {
 	echo "== erofs-diotrace run on $(uname -r) ($DT_FLAVOUR): default workload"
 	echo "== O_DIRECT: $PASS_OPS $FAIL_OPS on /big; $CHUNK_OPS on /multi; then a buffered cat"
 	drop_caches
-	"$T" run -v --verbose --json "$O/demo.json" -o "$O/demo.rep" -- sh -c "
+	"$T" run --probes -v --json "$O/demo.json" -o "$O/demo.rep" -- sh -c "
 		'$DR' -c '$W/src1/big' '$S/m1/big' $PASS_OPS $FAIL_OPS
 		'$DR' -c '$W/src2/multi' '$S/m2/multi' $CHUNK_OPS
 		cat '$S/m1/big' > /dev/null"

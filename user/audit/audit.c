@@ -44,6 +44,9 @@ static void usage(FILE *fp)
 "                            exit 1 if more than BYTES are double-cached,\n"
 "                            2 if the numbers cannot be trusted\n"
 "  -o, --output FILE         write the report to FILE, not stdout\n"
+"  -v, --verbose             how each mount was measured, each sample: files,\n"
+"                            residency method, image blocks read, scan time\n"
+"                            (stderr)\n"
 "  -h, --help                this text\n"
 "\n"
 "Columns: EROFS = cached in the EROFS file; BACKING = cached in the image file\n"
@@ -86,6 +89,9 @@ static int bad_num(const char *opt, const char *val, int err, const char *want)
 	return -1;
 }
 
+/* -v: how each mount was measured, on stderr */
+static bool verbose;
+
 static int parse_one(int c, const char *arg, struct au_opts *o)
 {
 	static const char *const sorts[] = { "name", "erofs", "backing", "double", "size" };
@@ -123,6 +129,9 @@ static int parse_one(int c, const char *arg, struct au_opts *o)
 		return err ? bad_num("--assert-max-double", arg, err, "bytes, e.g. 0, 4096 or 20K") : 0;
 	case 'o':
 		o->out_name = arg;
+		return 0;
+	case 'v':
+		verbose = true;
 		return 0;
 	}
 	return -1;
@@ -168,13 +177,14 @@ static int parse_opts(int argc, char **argv, struct au_opts *o)
 		{ "method", required_argument, NULL, 'm' },
 		{ "assert-max-double", required_argument, NULL, 'A' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int c;
 
 	*o = (struct au_opts){ .top = -1 };
-	while ((c = getopt_long(argc, argv, "bJf:ns:t:w:c:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bJf:ns:t:w:c:o:vh", lo, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;
@@ -313,6 +323,10 @@ static int sample(struct au_mount *ms, size_t n, const struct au_opts *o, double
 			return 2;
 		}
 		au_sort_files(&ms[i], o->sort);
+		if (verbose)
+			au_err("%s: %zu files, residency by %s, %llu image blocks read with O_DIRECT, scanned in %.3f s",
+			       ms[i].mnt, ms[i].nfiles, ms[i].method ? ms[i].method : "none",
+			       (unsigned long long)ms[i].peek_dev, ms[i].scan_seconds);
 	}
 	if (o->format == AU_F_PROM && o->out_name != stdout_name) {
 		if (prom_file(ms, n, o))

@@ -20,8 +20,14 @@ static void usage(FILE *f)
 "       erofs-diotrace run [OPTIONS] -p PID\n"
 "Trace CMD (and its children) or PID; check every read it makes on a\n"
 "file-backed EROFS file.  The report goes to stderr (or -o FILE).\n\n"
-"  -v                 print which program bound each probe role\n"
-"  --verbose          one report line per request\n"
+"  -v, --verbose      one report line per read (as replay -v)\n"
+"  --probes           print which program bound each probe role, the backing\n"
+"                     files found and the BPF counters (stderr)\n"
+"  --debug            libbpf's messages and the verifier's log of every probe\n"
+"                     candidate tried, on stderr, prefixed 'erofs-diotrace debug:'\n"
+"  --plot FILE.svg    sample every second the page cache of the traced mounts\n"
+"                     (EROFS, image, double-cached) and the bytes read direct\n"
+"                     and buffered; draw them when the trace ends (needs gnuplot)\n"
 "  --json FILE        JSON report\n"
 "  --record FILE      write the binary record (for 'erofs-diotrace replay')\n"
 "  --record-text FILE the record in text form instead\n"
@@ -47,7 +53,10 @@ static void usage(FILE *f)
 "                                         # buffered read or a refused O_DIRECT\n"
 "    erofs-diotrace run --mount /mnt/app --json r.json -p 1234   # a running tree\n"
 "    erofs-diotrace run --record t.rec -- ./app   # keep the events for replay\n"
-"    erofs-diotrace run -v --avoid fentry -- ./app   # which probe bound each role\n");
+"    erofs-diotrace run --probes --avoid fentry -- ./app   # which probe bound\n"
+"                                         # each role\n"
+"    erofs-diotrace run --debug -- true   # why a probe candidate was refused\n"
+"    erofs-diotrace run --plot trace.svg --mount /mnt/app -- ./app   # drawn\n");
 }
 
 /* ring buffer bytes: 4K..1G, rounded up to a power of two */
@@ -88,12 +97,12 @@ static int parse_pid(const char *s, pid_t *out)
 /* two outputs in one file would interleave into garbage: refuse */
 static int check_outputs(const struct run_opts *o)
 {
-	const char *name[3] = { "-o", "--json", "--record" };
-	const char *path[3] = { o->out, o->json, o->record };
+	const char *name[4] = { "-o", "--json", "--record", "--plot" };
+	const char *path[4] = { o->out, o->json, o->record, o->plot };
 	int i, j;
 
-	for (i = 0; i < 3; i++)
-		for (j = i + 1; j < 3; j++)
+	for (i = 0; i < 4; i++)
+		for (j = i + 1; j < 4; j++)
 			if (path[i] && path[j] && dt_out_same(path[i], path[j])) {
 				fprintf(stderr, "erofs-diotrace: %s %s and %s %s are the same file; "
 					"give each output its own file\n", name[i], path[i], name[j], path[j]);
@@ -131,12 +140,16 @@ static int parse_details(const char *s, unsigned int *out)
 	return 0;
 }
 
-enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID, OPT_DETAILS };
+enum { OPT_VERBOSE = 256, OPT_JSON, OPT_RECORD, OPT_RECORD_TEXT, OPT_ASSERT, OPT_MOUNT, OPT_RB, OPT_HELP, OPT_DIO, OPT_AVOID, OPT_DETAILS,
+       OPT_PROBES, OPT_DEBUG, OPT_PLOT };
 
 int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option lo[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "probes", no_argument, NULL, OPT_PROBES },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "record-text", required_argument, NULL, OPT_RECORD_TEXT },
@@ -155,8 +168,11 @@ int dt_run_parse_args(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+vp:o:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'v': o->probes = true; break;
+		case 'v':
 		case OPT_VERBOSE: o->verbose = true; break;
+		case OPT_PROBES: o->probes = true; break;
+		case OPT_DEBUG: o->debug = true; break;
+		case OPT_PLOT: o->plot = optarg; break;
 		case OPT_JSON: o->json = optarg; break;
 		case OPT_RECORD: o->record = optarg; o->record_text = false; break;
 		case OPT_RECORD_TEXT: o->record = optarg; o->record_text = true; break;

@@ -9,8 +9,10 @@
 #define DT_RB_DEFAULT	(4UL << 20)
 
 struct run_opts {
-	bool probes;		/* -v: which program bound each role */
-	bool verbose;		/* --verbose: per-request report lines */
+	bool probes;		/* --probes: which program bound each role */
+	bool verbose;		/* -v, --verbose: per-request report lines */
+	bool debug;		/* --debug: libbpf's and the verifier's output */
+	const char *plot;	/* --plot FILE.svg */
 	bool assert_;
 	bool expect_dio;	/* a buffered EROFS read or a refused O_DIRECT open is a FAIL */
 	const char *json, *record, *mount, *out;

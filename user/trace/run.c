@@ -26,6 +26,7 @@
 #include "outfile.h"
 #include "record.h"
 #include "run_mounts.h"
+#include "run_plot.h"
 #include "report.h"
 #include "tracee.h"
 #include "trace_helpers.h"
@@ -44,6 +45,7 @@ struct run_ctx {
 	int rec_err;		/* first write error of the record: exit 2 */
 	uint64_t mount_dev;
 	struct dt_tracee t;
+	struct dt_run_plot *plot;	/* --plot, or NULL */
 	unsigned long events, bad_events;
 	unsigned long unresolved_opens;	/* refused O_DIRECT opens BPF's record could not place */
 	/* evidence gaps found while tracing, given to the engine at the end */
@@ -305,6 +307,8 @@ static int on_event(void *vctx, void *data, size_t sz)
 	if (ctx->rec && !ctx->rec_err)
 		record_failed(ctx, dt_rec_write_event(ctx->rec, &ev));
 	dt_engine_feed(ctx->e, &ev);
+	if (ctx->plot)
+		dt_run_plot_read(ctx->plot, &ev);
 	return 0;
 }
 
@@ -350,7 +354,7 @@ static int load_probes(struct run_ctx *ctx)
 	return ctx->links ? 0 : -ENOMEM;
 }
 
-/* -v table; unbound roles go to the engine by name */
+/* --probes table; unbound roles go to the engine by name */
 static int report_bindings(struct run_ctx *ctx)
 {
 	unsigned int i, bound = 0;
@@ -446,7 +450,9 @@ static void trace_loop(struct run_ctx *ctx)
 	int w = 0;
 
 	while (!(w & (DT_WAKE_GONE | DT_WAKE_SIGNAL))) {
-		w = pump(ctx, -1);
+		if (ctx->plot)
+			dt_run_plot_tick(ctx->plot, false);
+		w = pump(ctx, ctx->plot ? dt_run_plot_wait(ctx->plot) : -1);
 		if (w < 0) {
 			snprintf(why, sizeof(why), "ring buffer poll failed (%s): the trace was cut short",
 				 strerror(-w));
@@ -609,6 +615,9 @@ static int finish_report(struct run_ctx *ctx)
 
 static void cleanup(struct run_ctx *ctx)
 {
+	if (ctx->plot)
+		dt_run_plot_free(ctx->plot);
+	free(ctx->plot);
 	ring_buffer__free(ctx->rb);
 	dt_probe_detach(ctx->links);
 	diotrace_bpf__destroy(ctx->skel);
@@ -678,6 +687,14 @@ static int setup(struct run_ctx *ctx)
 		return -1;
 	}
 	dt_report_attach(ctx->rep, &eo);
+	if (ctx->o.plot) {
+		ctx->plot = malloc(sizeof(*ctx->plot));
+		if (!ctx->plot || dt_run_plot_open(ctx->plot, ctx->o.plot, ctx->o.mount)) {
+			if (!ctx->plot)
+				fprintf(stderr, "erofs-diotrace: --plot: out of memory\n");
+			return -1;
+		}
+	}
 	ctx->e = dt_engine_new(&eo);
 	if (!ctx->e)
 		return -1;
@@ -710,6 +727,8 @@ int cmd_run(int argc, char **argv)
 
 	if (dt_run_parse_args(argc, argv, &ctx.o))
 		return 2;
+	if (ctx.o.debug || getenv("DIOTRACE_LIBBPF_LOG"))	/* the old name still works */
+		dt_probe_debug(true);
 	if (env_check())
 		return 2;
 	if (setup(&ctx) || dt_tracee_signalled(&ctx.t) || dt_tracee_release(&ctx.t)) {
@@ -723,6 +742,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "erofs-diotrace: processes CMD started are still running; the trace "
 			"ends with CMD, so they are killed\n");
 	rc = finish_report(&ctx);
+	if (ctx.plot && dt_run_plot_finish(ctx.plot))
+		rc = 2;
 	if (ctx.o.probes)
 		fprintf(stderr, "erofs-diotrace: %lu events\n", ctx.events);
 	cleanup(&ctx);

@@ -89,12 +89,63 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
+/* --debug: libbpf's messages at every level and the verifier's logs */
+static bool debug;
+
+/* one message, each of its lines prefixed so it stands apart from the report */
+static void debug_print(const char *fmt, va_list ap)
+{
+	char *msg = NULL, *line, *save = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	for (line = strtok_r(msg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "erofs-diotrace debug: %s\n", line);
+	free(msg);
+}
+
+static void debugf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void debugf(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug)
+		return;
+	va_start(ap, fmt);
+	debug_print(fmt, ap);
+	va_end(ap);
+}
+
+static int libbpf_debug_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	debug_print(fmt, ap);
+	return 0;
+}
+
+void dt_probe_debug(bool on)
+{
+	debug = on;
+	if (on)
+		libbpf_set_print(libbpf_debug_print);
+}
+
 static int prog_load(enum bpf_prog_type type, enum bpf_attach_type at, __u32 btf_id)
 {
+	static char log[4096];
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = at, .attach_btf_id = btf_id);
-	int fd = bpf_prog_load(type, "dt_trial", "GPL", ret0, 2, &o);
+	int fd;
 
-	return fd < 0 ? -errno : fd;
+	if (debug) {
+		o.log_buf = log, o.log_size = sizeof(log), o.log_level = 1;
+		log[0] = '\0';
+	}
+	fd = bpf_prog_load(type, "dt_trial", "GPL", ret0, 2, &o);
+	if (fd < 0)
+		fd = -errno;
+	debugf("trial program (type %d, attach %d, btf id %u): %s%s%s", (int)type, (int)at,
+	       btf_id, fd < 0 ? dt_errname(fd) : "loaded", debug && log[0] ? "; verifier log:\n" : "",
+	       debug ? log : "");
+	return fd;
 }
 
 static const char *tracefs(void)
@@ -318,6 +369,8 @@ static void choose(struct calib *c, struct diotrace_bpf *skel, enum dt_probe_gro
 			continue;
 		}
 		err = try_cand(c, skel, i, b, &why);
+		debugf("%s: candidate %s %s: %s%s%s", dt_probe_groups[g].name, cd->kind, cd->target,
+		       err ? dt_errname(err) : "usable", err && why ? ", " : "", err && why ? why : "");
 		if (!err) {
 			b->winner = i;
 			return;
@@ -356,15 +409,15 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 {
 	char line[512], *p;
 
-	if (level > LIBBPF_WARN)
-		return 0;
-	if (getenv("DIOTRACE_LIBBPF_LOG")) {	/* the verifier's reasons, for debugging */
+	if (debug) {	/* everything libbpf says, the verifier's log included */
 		va_list aq;
 
 		va_copy(aq, ap);
-		vfprintf(stderr, fmt, aq);
+		debug_print(fmt, aq);
 		va_end(aq);
 	}
+	if (level > LIBBPF_WARN)
+		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	p = strstr(line, "prog '");
 	if (p && strstr(line, "fail"))
@@ -418,6 +471,10 @@ static int load_once(struct calib *c, struct dt_probe_bind *binds, dt_probe_setu
 		goto fail;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, dt_probe_prog_wanted(p, skel, binds));
+	if (debug)	/* the verifier's log of every program, loaded or refused */
+		bpf_object__for_each_program(p, skel->obj)
+			if (bpf_program__autoload(p))
+				bpf_program__set_log_level(p, 1 | 4);
 	failed_prog[0] = '\0';
 	err = diotrace_bpf__load(skel);
 	if (!err) {
@@ -458,6 +515,6 @@ out:
 	if (c)
 		dt_btf_close(&c->vmlinux);
 	free(c);
-	libbpf_set_print(old);
+	libbpf_set_print(debug ? libbpf_debug_print : old);
 	return err;
 }

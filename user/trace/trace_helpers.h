@@ -52,6 +52,13 @@ extern const unsigned int dt_probe_ncands;
 /* is KIND a known candidate kind? (to check --avoid) */
 bool dt_probe_kind_known(const char *kind);
 
+/*
+ * --debug: from now on every libbpf message (all levels) and the verifier's
+ * log of each program loaded, trial or real, go to stderr, each line
+ * prefixed "erofs-diotrace debug: "; calibration says each candidate's fate.
+ */
+void dt_probe_debug(bool on);
+
 /* set the skeleton's rodata from the bindings, before load; 0 or -errno */
 typedef int (*dt_probe_setup_fn)(struct diotrace_bpf *skel, const struct dt_probe_bind *binds,
 				 void *ctx);
