@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * BACKING_SUBMIT / BACKING_DONE: vfs_iocb_iter_read() into the backing file
- * and erofs_fileio_ki_complete().  A backing read in flight is remembered
+ * and erofs_fileio_ki_complete() (erofs_fileio_dio_ki_complete() too, where
+ * the kernel has it).  A backing read in flight is remembered
  * by its kiocb until it completes; when that table is full the read cannot
  * be tied to its request and DT_CNT_EVICTED says so (no silent LRU).
  */
@@ -87,8 +88,12 @@ static __always_inline int bk_ret(struct kiocb *iocb, __s64 ret, __u16 src)
 	if (!cookie)
 		return 0;
 	bk_emit(iocb, *cookie, ret, DT_EV_BACKING_RET, src);
-	/* nobody will see the completion: the entry ends here */
-	if (!bk_done_bound)
+	/*
+	 * Only a queued read completes later.  One that returned at once is
+	 * done (EROFS may still call its ki_complete itself: the engine needs
+	 * no second word), and without a completion probe nobody would look.
+	 */
+	if (!bk_done_bound || ret != -EIOCBQUEUED)
 		bpf_map_delete_elem(&inflight, &key);
 	return 0;
 }
@@ -149,6 +154,19 @@ int BPF_PROG(fentry_bk_done, struct kiocb *iocb, long ret)
 
 SEC("kprobe/erofs_fileio_ki_complete")
 int BPF_KPROBE(kp_bk_done, struct kiocb *iocb, long ret)
+{
+	return bk_done(iocb, ret, DT_SRC_KPROBE);
+}
+
+/* the fixed series' direct reads complete their backing kiocbs here */
+SEC("fentry/erofs_fileio_dio_ki_complete")
+int BPF_PROG(fentry_bk_dio_done, struct kiocb *iocb, long ret)
+{
+	return bk_done(iocb, ret, DT_SRC_FENTRY);
+}
+
+SEC("kprobe/erofs_fileio_dio_ki_complete")
+int BPF_KPROBE(kp_bk_dio_done, struct kiocb *iocb, long ret)
 {
 	return bk_done(iocb, ret, DT_SRC_KPROBE);
 }

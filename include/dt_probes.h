@@ -10,8 +10,9 @@
  *   G(id, "name", role)          a group; role -1 = helper probe
  *   C(id, "kind", "target", progs)  a candidate of group id
  *   P(prog)                      a program the candidate needs
- *   PO(prog)                     ... unless its tracepoint does not exist on
- *                                this architecture (e.g. open(2) on arm64)
+ *   PO(prog)                     ... unless its tracepoint or function does
+ *                                not exist here (open(2) on arm64; the fixed
+ *                                series' erofs_fileio_dio_ki_complete)
  *
  * Kinds: fentry (fentry/fexit pair), fexit, kprobe, tracepoint (syscall
  * tracepoints), tp_btf, raw_tp.
@@ -55,8 +56,10 @@
 	C(EXTENT, "raw_tp", "erofs_map_blocks_exit", P(raw_map_blocks))	\
 	C(BACKING_SUBMIT, "fentry", "vfs_iocb_iter_read", P(fentry_bk) P(fexit_bk)) \
 	C(BACKING_SUBMIT, "kprobe", "vfs_iocb_iter_read", P(kp_bk) P(krp_bk)) \
-	C(BACKING_DONE, "fentry", "erofs_fileio_ki_complete", P(fentry_bk_done)) \
-	C(BACKING_DONE, "kprobe", "erofs_fileio_ki_complete", P(kp_bk_done)) \
+	C(BACKING_DONE, "fentry", "erofs_fileio_ki_complete",		\
+	  P(fentry_bk_done) PO(fentry_bk_dio_done))			\
+	C(BACKING_DONE, "kprobe", "erofs_fileio_ki_complete",		\
+	  P(kp_bk_done) PO(kp_bk_dio_done))				\
 	C(PC_ADD, "tp_btf", "mm_filemap_add_to_page_cache", P(tp_pc_add)) \
 	C(PC_ADD, "raw_tp", "mm_filemap_add_to_page_cache", P(raw_pc_add)) \
 	C(PC_DEL, "tp_btf", "mm_filemap_delete_from_page_cache", P(tp_pc_del)) \

@@ -225,7 +225,7 @@ static void try_kprobe(struct trial *t, struct calib *c, const char *fn, bool re
 		return;
 	}
 	if (dt_btf_find(&c->vmlinux, fn, BTF_KIND_FUNC) < 0) {
-		t->err = -ENOENT, t->why = "not in kernel BTF";
+		t->err = -ENOENT, t->why = "not in kernel BTF", t->absent = true;
 		return;
 	}
 	read_num("/sys/bus/event_source/devices/kprobe/format/retprobe", &bit);
@@ -255,6 +255,7 @@ static void try_tracing(struct trial *t, struct calib *c, const char *kind, cons
 	id = dt_btf_find(&c->vmlinux, name, tp || raw ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
 	if (id < 0) {
 		t->err = -ENOENT, t->why = tp || raw ? "no such tracepoint" : "not in kernel BTF";
+		t->absent = true;
 		return;
 	}
 	if (raw)
@@ -346,7 +347,7 @@ static int try_cand(struct calib *c, struct diotrace_bpf *skel, unsigned int i,
 		}
 		present++;
 	}
-	*why = "no such tracepoint";
+	*why = "no such tracepoint or function";
 	return present ? 0 : -ENOENT;
 }
 

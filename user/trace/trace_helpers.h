@@ -24,7 +24,7 @@ struct bpf_program;
 struct dt_probe_prog {
 	size_t off;			/* of the program in struct diotrace_bpf */
 	const char *name;
-	bool optional;			/* absent tracepoint: the syscall does not exist here */
+	bool optional;			/* may be absent: no such tracepoint or function here */
 };
 
 struct dt_probe_cand {
@@ -41,7 +41,7 @@ struct dt_probe_group {
 
 struct dt_probe_bind {
 	int winner;			/* index in dt_probe_cands, -1 = unbound */
-	unsigned int absent;		/* bit i: optional program i has no tracepoint here */
+	unsigned int absent;		/* bit i: optional program i has no target here */
 	char why[DT_PROBE_WHY_LEN];	/* why the candidates before it lost */
 };
 
