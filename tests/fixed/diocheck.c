@@ -4,7 +4,12 @@
  * reference copy of the same data, in the patterns the RFC got wrong.
  *
  *   diocheck [--expect-dioalign N] EROFS_FILE REFERENCE_FILE
+ *   diocheck --short EROFS_FILE REFERENCE_FILE
  *   diocheck --dioalign-only N EROFS_FILE
+ *
+ * --short: the image was truncated under the mount, inside the file's data.
+ * A read across the cut must return partial progress (the right bytes) or an
+ * error, a read beyond it an error: never zeroes, never a full count.
  *
  * Prints one "PASS name" or "FAIL name -- why" line per case; exits 1 if any
  * case failed.  Also prints the /proc/vmstat FOLL_PIN counters around the
@@ -174,6 +179,62 @@ static void check_misaligned(void)
 	free(buf);
 }
 
+/* one read of len bytes at pos of a file whose backing data was cut short */
+static void check_short(off_t pos, size_t len, int must_fail)
+{
+	char name[128];
+	size_t want = (size_t)(fsize - pos) < len ? (size_t)(fsize - pos) : len;
+	void *buf = xalloc(len);
+	ssize_t r = pread(dfd, buf, len, pos);
+	const char *why = r > 0 ? mismatch(buf, pos, (size_t)r) : "";
+
+	snprintf(name, sizeof(name), "truncated backing file: pread %zu at %lld gives %s",
+		 len, (long long)pos, must_fail ? "an error" : "partial progress or an error");
+	if (r < 0)
+		result(1, name, NULL);
+	else if (r == 0)
+		result(0, name, "returned 0 (EOF) before the file's end");
+	else if (must_fail || (size_t)r >= want)
+		result(0, name, "returned %zd of %zu bytes although the backing file ends earlier",
+		       r, want);
+	else if (*why)
+		result(0, name, "%s", why);
+	else
+		result(1, name, NULL);
+	if (r < 0)
+		printf("# pread %zu at %lld: %s\n", len, (long long)pos, strerror(errno));
+	else
+		printf("# pread %zu at %lld: %zd bytes\n", len, (long long)pos, r);
+	free(buf);
+}
+
+/*
+ * RWF_NOWAIT (what io_uring tries first): the right bytes, or EAGAIN where the
+ * read would block; "# nowait: data" or "# nowait: eagain" says which.
+ */
+static void check_nowait(off_t pos, size_t len)
+{
+	const char *name = "preadv2 RWF_NOWAIT returns the right bytes or EAGAIN";
+	void *buf = xalloc(len);
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	ssize_t r = preadv2(dfd, &iov, 1, pos, RWF_NOWAIT);
+	const char *why = r > 0 ? mismatch(buf, pos, (size_t)r) : "";
+
+	if (r < 0 && errno == EAGAIN)
+		printf("# nowait: eagain\n");
+	else if (r > 0)
+		printf("# nowait: data\n");
+	if (r < 0 && errno != EAGAIN)
+		result(0, name, "%s", strerror(errno));
+	else if (r == 0)
+		result(0, name, "returned 0");
+	else if (*why)
+		result(0, name, "%s", why);
+	else
+		result(1, name, NULL);
+	free(buf);
+}
+
 static void check_dioalign(unsigned int want)
 {
 	struct statx stx;
@@ -196,6 +257,7 @@ int main(int argc, char **argv)
 	static const size_t sizes[] = { 4096, 65536, 524288, 1 << 20, 2 << 20, 4 << 20 };
 	unsigned long long acq0, rel0, acq, rel;
 	unsigned int dioalign = 0;
+	int short_mode = 0;
 	off_t last;
 	size_t i;
 
@@ -205,13 +267,17 @@ int main(int argc, char **argv)
 		check_dioalign((unsigned int)strtoul(argv[2], NULL, 0));
 		return failed;
 	}
-	if (argc > 2 && !strcmp(argv[1], "--expect-dioalign")) {
+	if (argc > 1 && !strcmp(argv[1], "--short")) {
+		short_mode = 1;
+		argv++;
+		argc--;
+	} else if (argc > 2 && !strcmp(argv[1], "--expect-dioalign")) {
 		dioalign = (unsigned int)strtoul(argv[2], NULL, 0);
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: diocheck [--expect-dioalign N] EROFS_FILE REFERENCE_FILE\n");
+		fprintf(stderr, "usage: diocheck [--expect-dioalign N | --short] EROFS_FILE REFERENCE_FILE\n");
 		return 2;
 	}
 	erofs_path = argv[1];
@@ -229,18 +295,26 @@ int main(int argc, char **argv)
 	acq0 = vmstat("nr_foll_pin_acquired");
 	rel0 = vmstat("nr_foll_pin_released");
 
+	last = fsize & ~(off_t)(PG - 1);
+	if (short_mode) {
+		/* the whole file, then its last block (beyond the cut) */
+		check_short(0, (size_t)(last + PG), 0);
+		check_short(last, PG, 1);
+		goto pins;
+	}
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		check_pread(0, sizes[i]);
 		check_pread(PG, sizes[i]);		/* inside the first extent/chunk */
 		check_pread((1 << 20) + 3 * PG, sizes[i]);
 	}
+	check_sparse_preadv(0, 65536);
 	check_sparse_preadv(0, 2 << 20);
 	check_sparse_preadv(PG, 2 << 20);
-	last = fsize & ~(off_t)(PG - 1);
 	check_pread(last, PG);			/* the last, partial block */
 	check_pread(last - PG, 4 * PG);		/* a read crossing EOF */
 	check_pread(last + PG, PG);		/* entirely past EOF */
 	check_misaligned();
+	check_nowait(0, 65536);
 	if (dioalign)
 		check_dioalign(dioalign);
 
@@ -248,6 +322,7 @@ int main(int argc, char **argv)
 	 * A direct backing read may release its pages from a workqueue after
 	 * the read returned (bio_check_pages_dirty): give that up to 5 s.
 	 */
+pins:
 	for (i = 0; i < 50; i++) {
 		vmstat_refresh();
 		acq = vmstat("nr_foll_pin_acquired") - acq0;

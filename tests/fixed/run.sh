@@ -11,26 +11,38 @@ cd "$DT_ROOT" || exit 1
 work=$DT_ROOT/build/fixed-test
 log=$DT_ROOT/build/results/fixed.log
 rm -rf "$work"
-mkdir -p "$work/src"
-# 1 MiB random, 1 MiB zeros, 1 MiB + 100 B random: several extents/chunks,
-# a deduplicated zero chunk, and a partial last block
-{ head -c 1M /dev/urandom; head -c 1M /dev/zero; head -c $((1024 * 1024 + 100)) /dev/urandom; } > "$work/src/data"
-cp "$work/src/data" "$work/data"
-if ! mkfs.erofs --quiet "$work/plain.erofs" "$work/src" > "$log" 2>&1 ||
-   ! mkfs.erofs --quiet --chunksize=65536 "$work/chunked.erofs" "$work/src" >> "$log" 2>&1; then
+mkdir -p "$work/src" "$work/short"
+# data: 1 MiB random, a 1 MiB hole, 1 MiB + 100 B random: several extents or
+# chunks, a hole (null chunks in chunk-based images) and a partial last block.
+# fio.dat: 6 MiB written by fio with a crc32c header in every 4 KiB block, so
+# that fio verifies what it reads without knowing anything of EROFS.
+{ head -c 1M /dev/urandom > "$work/data" &&
+  truncate -s 2M "$work/data" &&
+  head -c $((1024 * 1024 + 100)) /dev/urandom >> "$work/data" &&
+  cp --sparse=always "$work/data" "$work/src/data" && cp "$work/data" "$work/short/data" &&
+  fio --name=w --filename="$work/src/fio.dat" --rw=write --bs=4k --size=6M \
+	--verify=crc32c --do_verify=0 --verify_state_save=0 --output=/dev/null; } > "$log" 2>&1 ||
+	{ t_fail "test data" "could not write it, see $log"; t_done; }
+# plain: no tail packing; inline: the last partial block inline in the inode;
+# chunked: 64 KiB chunks; sparse: 4 KiB chunks, the hole as null chunks
+if ! mkfs.erofs --quiet -Enoinline_data "$work/plain.erofs" "$work/src" >> "$log" 2>&1 ||
+   ! mkfs.erofs --quiet "$work/inline.erofs" "$work/src" >> "$log" 2>&1 ||
+   ! mkfs.erofs --quiet --chunksize=65536 "$work/chunked.erofs" "$work/src" >> "$log" 2>&1 ||
+   ! mkfs.erofs --quiet --chunksize=4096 "$work/sparse.erofs" "$work/src" >> "$log" 2>&1 ||
+   ! mkfs.erofs --quiet -Enoinline_data "$work/short.erofs" "$work/short" >> "$log" 2>&1; then
 	t_fail "images" "mkfs.erofs failed, see $log"
 	t_done
 fi
 
 o=$work/out
-tests/vm/vm-run --flavour fixed --timeout 400 --out "$o" -- tests/fixed/guest.sh "$work" >> "$log" 2>&1
+tests/vm/vm-run --flavour fixed --timeout 1500 --out "$o" -- tests/fixed/guest.sh "$work" >> "$log" 2>&1
 rc=$?
 [ $rc = 0 ] || t_fail "guest run" "vm-run exit $rc, see $log"
 t_import "$o/checks.txt"
 
-# what patch 0002 fixes: on the unpatched source, statx(STATX_DIOALIGN) of a
+# what patch 0001 fixes: on the unpatched source, statx(STATX_DIOALIGN) of a
 # file-backed file asks bdev_logical_block_size() of a NULL s_bdev
-name="unpatched: statx(STATX_DIOALIGN) on file-backed EROFS oopses in erofs_getattr (fixed by 0002)"
+name="unpatched: statx(STATX_DIOALIGN) on file-backed EROFS oopses in erofs_getattr (fixed by 0001)"
 tests/vm/vm-run --flavour unpatched --timeout 200 -- \
 	"cp $work/plain.erofs \$SCRATCH/p.erofs && mkdir \$SCRATCH/m &&
 	 build/tests/fbmount \$SCRATCH/p.erofs \$SCRATCH/m &&
