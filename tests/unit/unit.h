@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,17 @@ static inline FILE *open_data(const char *name)
 		print_error("cannot open %s (set DT_DATA to the tests/data directory)\n", path);
 	assert_non_null(f);
 	return f;
+}
+
+/* every hand-written stream tests/data/*.events (there are at least 10): globfree() it */
+static inline void data_streams(glob_t *g)
+{
+	const char *dir = getenv("DT_DATA");
+	char pat[1024];
+
+	snprintf(pat, sizeof(pat), "%s/*.events", dir ? dir : "tests/data");
+	assert_int_equal(glob(pat, 0, NULL, g), 0);
+	assert_true(g->gl_pathc >= 10);
 }
 
 /* a finished engine fed with tests/data/NAME; every request kept with details */
