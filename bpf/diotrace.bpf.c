@@ -15,6 +15,7 @@
 #include "core_fixes.bpf.h"
 #include "common.bpf.h"
 #include "kprobe.bpf.h"
+#include "async.bpf.h"
 #include "req.bpf.h"
 #include "open.bpf.h"
 #include "sys_raw.bpf.h"

@@ -123,6 +123,8 @@ static __always_inline int req_start(struct kiocb *iocb, struct iov_iter *to, __
 	st.flags = BPF_CORE_READ(iocb, ki_flags);
 	st.fd = ~0U;
 	st.src = src;
+	uq_start(iocb, BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino),
+		 st.pos, st.len, st.flags);
 	req_begin(&st, inode);
 	return 0;
 }
@@ -134,6 +136,8 @@ static __always_inline int req_end(__s64 ret)
 
 	if (!st || !st->in_req)
 		return 0;
+	if (st->src != DT_SRC_SYSCALL)
+		uq_end(st->cookie, ret);
 	req_emit(st, DT_EV_REQ_END, ret);
 	bpf_map_delete_elem(&reqs, &tid);
 	return 0;

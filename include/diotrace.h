@@ -20,6 +20,7 @@
 
 /* kernel flag values the event stream carries verbatim (stable since 5.x) */
 #define DT_IOCB_DIRECT		(1u << 17)	/* IOCB_DIRECT, include/linux/fs.h */
+#define DT_IOCB_NOWAIT		(1u << 3)	/* IOCB_NOWAIT = RWF_NOWAIT (uapi) */
 /*
  * O_DIRECT as events carry it (dt_open.flags): the asm-generic value.  BPF
  * translates the running architecture's O_DIRECT (given by the loader) to
@@ -49,6 +50,8 @@ enum dt_event_type {
 	DT_EV_PC_ADD,		/* mm_filemap_add_to_page_cache */
 	DT_EV_PC_DEL,		/* mm_filemap_delete_from_page_cache */
 	DT_EV_OPEN,		/* open(2) of a path, result; user space decides if it is EROFS */
+	DT_EV_REQ_DONE,		/* the user kiocb's ->ki_complete() (aio, io_uring): the
+				 * completion of a read that returned -EIOCBQUEUED */
 	DT_EV_MAX,
 };
 
@@ -62,11 +65,12 @@ enum dt_source {
 	DT_SRC_REPLAY,		/* synthesised by a test or recorded stream */
 };
 
-struct dt_req {			/* DT_EV_REQ_START / DT_EV_REQ_END */
+struct dt_req {			/* DT_EV_REQ_START / DT_EV_REQ_END / DT_EV_REQ_DONE */
 	__s64 pos;		/* ki_pos at entry */
 	__u64 len;		/* iov_iter count at entry */
 	__u64 isize;		/* i_size of the EROFS inode */
-	__s64 ret;		/* END: bytes returned or -errno */
+	__s64 ret;		/* END: bytes returned, -errno or -EIOCBQUEUED;
+				 * DONE: the result given to ki_complete() */
 	__u32 flags;		/* kiocb ki_flags (DT_IOCB_DIRECT) */
 	__u32 fd;		/* syscall fallback only, else ~0 */
 };
@@ -176,6 +180,7 @@ enum dt_role {
 	DT_ROLE_PC_ADD,
 	DT_ROLE_PC_DEL,
 	DT_ROLE_OPEN,
+	DT_ROLE_REQ_DONE,	/* aio_complete_rw, io_complete_rw: async user completions */
 	DT_ROLE_MAX,
 };
 

@@ -12,7 +12,8 @@
  *   P(prog)                      a program the candidate needs
  *   PO(prog)                     ... unless its tracepoint or function does
  *                                not exist here (open(2) on arm64; the fixed
- *                                series' erofs_fileio_dio_ki_complete)
+ *                                series' erofs_fileio_dio_ki_complete; a
+ *                                kernel without aio or io_uring)
  *
  * Kinds: fentry (fentry/fexit pair), fexit, kprobe, tracepoint (syscall
  * tracepoints), tp_btf, raw_tp.
@@ -31,6 +32,7 @@
 	G(PC_ADD, "PC_ADD", DT_ROLE_PC_ADD)				\
 	G(PC_DEL, "PC_DEL", DT_ROLE_PC_DEL)				\
 	G(OPEN, "OPEN", DT_ROLE_OPEN)					\
+	G(REQ_DONE, "REQ_DONE", DT_ROLE_REQ_DONE)			\
 	G(FORK, "FORK", -1)						\
 	G(EXIT, "EXIT", -1)
 
@@ -69,6 +71,10 @@
 	  P(sc_enter_openat2) P(sc_exit_openat2))			\
 	C(OPEN, "tp_btf", "sys_enter/sys_exit", P(tp_sys_enter) P(tp_sys_exit)) \
 	C(OPEN, "raw_tp", "sys_enter/sys_exit", P(raw_sys_enter) P(raw_sys_exit)) \
+	C(REQ_DONE, "fentry", "aio_complete_rw,io_complete_rw",		\
+	  PO(fentry_aio_done) PO(fentry_uring_done) PO(fentry_uring_poll_done)) \
+	C(REQ_DONE, "kprobe", "aio_complete_rw,io_complete_rw",		\
+	  PO(kp_aio_done) PO(kp_uring_done) PO(kp_uring_poll_done))	\
 	C(FORK, "tp_btf", "sched_process_fork", P(tp_fork))		\
 	C(FORK, "raw_tp", "sched_process_fork", P(raw_fork))		\
 	C(EXIT, "tp_btf", "sched_process_exit", P(tp_exit))		\

@@ -14,7 +14,7 @@ TOOL_SRCS += user/replay.c
 UNIT_OBJS := $(DT_ENGINE_CORE:%.c=$(O)/unit/%.o)
 UNIT_TESTS := $(O)/tests/unit/engine_test $(O)/tests/unit/loss_test $(O)/tests/unit/hash_test \
 	      $(O)/tests/unit/report_test $(O)/tests/unit/evtext_test $(O)/tests/unit/escape_test \
-	      $(O)/tests/unit/record_test
+	      $(O)/tests/unit/record_test $(O)/tests/unit/async_test
 
 $(O)/unit/%.o: %.c $(wildcard include/*.h user/*.h user/*/*.h)
 	@mkdir -p $(dir $@)

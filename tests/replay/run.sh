@@ -42,6 +42,11 @@ done <<'LIST'
 0 readahead_gap.events
 2 lost_extent.events
 2 iov_unknown.events
+0 user_async.events
+1 user_async_late.events
+1 user_async_twice.events
+2 user_async_gaps.events
+0 nowait_declined.events
 1 done_over_total.events
 0 clean_dio.rec
 0 clean_dio.txtrec

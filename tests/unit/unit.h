@@ -30,7 +30,7 @@ static inline FILE *open_data(const char *name)
 	return f;
 }
 
-/* every hand-written stream tests/data/*.events (there are at least 10): globfree() it */
+/* every hand-written stream tests/data/ *.events (there are at least 10): globfree() it */
 static inline void data_streams(glob_t *g)
 {
 	const char *dir = getenv("DT_DATA");

@@ -9,8 +9,11 @@
  * one, by the task that is inside it (a task is in one read at a time; such
  * a link is "weak" and never alone carries a FAIL when events were lost).
  * Backing-read completions come from any context and are linked by the
- * erofs_fileio_rq address (bk.rq).  A request closes when it has returned
- * and none of its backing reads is still pending; verdict.c then checks it,
+ * erofs_fileio_rq address (bk.rq).  A read that returns -EIOCBQUEUED (aio,
+ * io_uring) leaves its thread and ends when its kiocb's ki_complete() is
+ * seen (REQ_DONE, by cookie), which may even come before the return.  A
+ * request closes when it has ended and none of its backing reads is still
+ * pending; verdict.c then checks it,
  * folds it into the statistics and recycles it.  Every lookup is a hash
  * table: the cost per event does not grow with the trace or the file count.
  */
@@ -141,6 +144,7 @@ static const unsigned char role_of[DT_EV_MAX] = {
 	[DT_EV_PC_ADD]		= DT_ROLE_PC_ADD,
 	[DT_EV_PC_DEL]		= DT_ROLE_PC_DEL,
 	[DT_EV_OPEN]		= DT_ROLE_OPEN,
+	[DT_EV_REQ_DONE]	= DT_ROLE_REQ_DONE,
 };
 
 /* ---- the in-flight table ---- */
@@ -160,7 +164,7 @@ static struct dt_rq *open_of_tid(struct dt_engine *e, uint32_t tid)
 	struct dt_rq *rq;
 
 	for (rq = h ? h->p : NULL; rq; rq = rq->tid_prev)
-		if (!rq->ended)
+		if (!rq->ended && !rq->queued)
 			return rq;
 	return NULL;
 }
@@ -205,8 +209,8 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 	if (!rq->ended)		/* REQ_END unlinked it already */
 		unlink_cookie(e, rq);
 	unlink_tid(e, rq);
-	for (i = 0; i < rq->nr_bk; i++)	/* a completion removes its own entry */
-		if (!rq->bk[i].done_seen)
+	for (i = 0; i < rq->nr_bk; i++)	/* return + completion remove their own entry */
+		if (!rq->bk[i].done_seen || !rq->bk[i].ret_seen)
 			dt_hash_del_if(&e->by_bk, rq->bk[i].rq, 0, rq);
 	if (rq->lru_prev)
 		rq->lru_prev->lru_next = rq->lru_next;
@@ -221,9 +225,10 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 	dt_rq_closed(e, rq);
 }
 
+/* a backing read still to be heard of: its return, or a queued completion */
 static bool pending(const struct dt_bk_rec *b)
 {
-	return !b->done_seen && (!b->ret_seen || b->ret == -DT_EIOCBQUEUED);
+	return !b->ret_seen || (!b->done_seen && b->ret == -DT_EIOCBQUEUED);
 }
 
 static void maybe_close(struct dt_engine *e, struct dt_rq *rq)
@@ -301,6 +306,21 @@ static void supersede(struct dt_engine *e, const struct dt_event *ev)
 	}
 }
 
+/*
+ * A new read on the kiocb of a queued read whose completion was not seen:
+ * the kiocb was completed and reused, so that completion was lost.
+ */
+static void requeued(struct dt_engine *e, const struct dt_event *ev)
+{
+	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
+	struct dt_rq *rq = h ? h->p : NULL;
+
+	if (!rq || !rq->queued)
+		return;
+	inc_sat(&e->st.superseded);
+	close_rq(e, rq, DT_GAP_LOST);
+}
+
 static int on_req_start(struct dt_engine *e, const struct dt_event *ev)
 {
 	struct dt_file *f = dt_file_get(e, ev->dev, ev->ino, true);
@@ -310,6 +330,7 @@ static int on_req_start(struct dt_engine *e, const struct dt_event *ev)
 	if (!f)
 		return -ENOMEM;
 	supersede(e, ev);
+	requeued(e, ev);
 	if (e->nr_inflight >= e->opts.max_inflight) {
 		/* the oldest goes: closed INCONCLUSIVE, counted */
 		inc_sat(&e->st.untracked);
@@ -360,19 +381,58 @@ nomem:
 	return -ENOMEM;
 }
 
-static void on_req_end(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev, bool weak)
+/* the read is over: returned, or completed through ki_complete() */
+static void finish(struct dt_engine *e, struct dt_rq *rq)
 {
 	rq->ended = true;
-	rq->ts_end = ev->ts_ns;
-	rq->l.returned = ev->req.ret;
-	rq->weak_end = weak;
-	if ((rq->flags & DT_IOCB_DIRECT) && ev->req.ret > 0)
+	if ((rq->flags & DT_IOCB_DIRECT) && rq->l.returned > 0)
 		inc_sat(&e->direct_ok);
+	if ((rq->flags & DT_IOCB_NOWAIT) && rq->l.returned == -EAGAIN && !rq->nr_bk)
+		inc_sat(&e->st.declined);
+	unlink_cookie(e, rq);	/* the kiocb may be reused by the next read */
+	maybe_close(e, rq);
+}
+
+static void on_req_end(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev, bool weak)
+{
+	rq->ts_end = ev->ts_ns;
+	rq->weak_end = weak;
 	rq->end_by_cookie = !weak;
 	if (!rq->isize || rq->isize == DT_UNKNOWN)
 		rq->isize = ev->req.isize ? ev->req.isize : rq->isize;
-	unlink_cookie(e, rq);	/* the kiocb may be reused by the next read */
-	maybe_close(e, rq);
+	if (ev->req.ret == -DT_EIOCBQUEUED) {
+		/* its thread is out of it: what follows comes by cookie */
+		rq->queued = true;
+		inc_sat(&e->st.queued_reqs);
+		unlink_tid(e, rq);
+		if (!rq->completed)
+			return;
+		rq->l.returned = rq->completion;
+	} else {
+		rq->l.returned = ev->req.ret;
+		rq->double_done = rq->completed;
+	}
+	finish(e, rq);
+}
+
+/* the user kiocb's ki_complete(): only a read in flight with that cookie */
+static void on_req_done(struct dt_engine *e, const struct dt_event *ev, bool *claimed)
+{
+	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
+	struct dt_rq *rq = h ? h->p : NULL;
+
+	if (!rq || rq->completed)
+		return;
+	*claimed = true;
+	stamp(e, rq, ev);
+	rq->completed = true;
+	rq->completion = ev->req.ret;
+	rq->ts_done = ev->ts_ns;
+	inc_sat(&e->st.completions);
+	if (!rq->queued)
+		return;		/* before read_iter's return: on_req_end() decides */
+	rq->l.returned = rq->completion;
+	finish(e, rq);
 }
 
 static int on_dio(struct dt_engine *e, struct dt_rq *rq, const struct dt_event *ev)
@@ -471,7 +531,21 @@ static void on_bk_ret(struct dt_engine *e, const struct dt_event *ev, bool *clai
 	b->ret = ev->bk.ret;
 	if (b->ret == -DT_EIOCBQUEUED)
 		inc_sat(&e->st.queued_returns);
+	if (b->done_seen)	/* it completed before vfs_iocb_iter_read() returned */
+		dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);
 	maybe_close(e, rq);
+}
+
+/*
+ * A completion is late if the read it belongs to was over: it had returned
+ * (a synchronous read), or was completed (a queued one), or its DIO had
+ * returned a result while the read was still to be filled.
+ */
+static bool late(const struct dt_rq *rq, const struct dt_bk_rec *b)
+{
+	if (rq->completed || (rq->ended && !rq->queued))
+		return true;
+	return rq->dio_ended && !b->after_dio && rq->dio_out.ret != -DT_EIOCBQUEUED;
 }
 
 static void on_bk_done(struct dt_engine *e, const struct dt_event *ev, bool *claimed)
@@ -486,9 +560,10 @@ static void on_bk_done(struct dt_engine *e, const struct dt_event *ev, bool *cla
 	b->done_seen = true;
 	b->result = ev->bk.ret;
 	b->done_tid = ev->tid;
-	if (rq->ended || (rq->dio_ended && !b->after_dio))
+	if (late(rq, b))
 		b->late = true;
-	dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);	/* the address may be reused */
+	if (b->ret_seen)	/* the address may be reused */
+		dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);
 	maybe_close(e, rq);
 }
 
@@ -589,6 +664,9 @@ static int process(struct dt_engine *e, const struct dt_event *ev)
 		break;
 	case DT_EV_BACKING_DONE:
 		on_bk_done(e, ev, &claimed);
+		break;
+	case DT_EV_REQ_DONE:
+		on_req_done(e, ev, &claimed);
 		break;
 	case DT_EV_OPEN:
 		return on_open(e, ev);

@@ -6,7 +6,7 @@
  *   !DIRECTIVE arguments...
  *
  * TYPE is req_start, req_end, dio_start, dio_end, extent, bk_submit, bk_ret,
- * bk_done, pc_add, pc_del or open.  Keys common to every type: ts cpu pid tid
+ * bk_done, pc_add, pc_del, open or req_done.  Keys common to every type: ts cpu pid tid
  * comm dev ino cookie src drops v; the others depend on the type (see the
  * field table below).  A key left out is zero (v: DT_EVENT_VERSION); the
  * writer leaves out zero fields, so writing and reading back gives the same
@@ -112,6 +112,7 @@ static const signed char type_cls[DT_EV_MAX] = {
 	[DT_EV_BACKING_SUBMIT] = C_BK, [DT_EV_BACKING_RET] = C_BK, [DT_EV_BACKING_DONE] = C_BK,
 	[DT_EV_PC_ADD] = C_PC, [DT_EV_PC_DEL] = C_PC,
 	[DT_EV_OPEN] = C_OPEN,
+	[DT_EV_REQ_DONE] = C_REQ,
 };
 
 struct flagname {
@@ -120,7 +121,9 @@ struct flagname {
 	uint32_t bit;
 };
 
-static const struct flagname fl_iocb[] = { { "DIRECT", 6, DT_IOCB_DIRECT }, { NULL, 0, 0 } };
+static const struct flagname fl_iocb[] = {
+	{ "DIRECT", 6, DT_IOCB_DIRECT }, { "NOWAIT", 6, DT_IOCB_NOWAIT }, { NULL, 0, 0 },
+};
 static const struct flagname fl_open[] = { { "DIRECT", 6, DT_O_DIRECT }, { NULL, 0, 0 } };
 static const struct flagname fl_map[] = {
 	{ "MAPPED", 6, DT_MAP_MAPPED }, { "META", 4, DT_MAP_META }, { "ENCODED", 7, DT_MAP_ENCODED },

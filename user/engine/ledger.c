@@ -183,6 +183,12 @@ static uint64_t clamp_eof(const struct dt_rq *rq)
 
 static const char *unended(const struct dt_rq *rq)
 {
+	if (rq->queued && rq->closed_by == DT_GAP_LOST)
+		return "queued (-EIOCBQUEUED); its kiocb was reused before its completion was seen";
+	if (rq->queued && rq->closed_by == DT_GAP_UNTRACKED)
+		return "queued (-EIOCBQUEUED); dropped before its completion: the in-flight table was full";
+	if (rq->queued)
+		return "queued (-EIOCBQUEUED); its completion (ki_complete) was not seen";
 	if (rq->closed_by == DT_GAP_UNTRACKED)
 		return "dropped before its end: the in-flight table was full (--max-inflight)";
 	if (rq->closed_by == DT_GAP_LOST)
@@ -202,6 +208,21 @@ static const char *errname(int64_t ret, char *buf, size_t n)
 	return buf;
 }
 
+/* what the DIO returned, or for a queued read what it completed with */
+static int64_t dio_result(const struct dt_rq *rq)
+{
+	if (rq->dio_out.ret == -DT_EIOCBQUEUED && rq->queued && rq->completed)
+		return rq->completion;
+	return rq->dio_out.ret;
+}
+
+/* an IOCB_NOWAIT read that would have blocked, declined before any I/O */
+static bool declined(const struct dt_rq *rq)
+{
+	return (rq->flags & DT_IOCB_NOWAIT) && rq->ended && rq->l.returned == -EAGAIN &&
+	       !rq->nr_bk;
+}
+
 /* ---- the checks ---- */
 
 static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused)
@@ -213,6 +234,12 @@ static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused
 
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
+	if (rq->double_done)
+		return set(c, DT_ST_FAIL, "completed twice: ki_complete(%s), and read_iter returned %lld",
+			   errname(rq->completion, b, sizeof(b)), (long long)l->returned);
+	if (declined(rq))
+		return set(c, DT_ST_PASS, "declined with -EAGAIN under IOCB_NOWAIT before any I/O "
+			   "(the caller retries it blocking)");
 	if (refused && (((uint64_t)rq->pos | rq->len) & bmask))
 		return set(c, DT_ST_PASS, "misaligned O_DIRECT read refused with EINVAL");
 	if (refused)
@@ -247,7 +274,7 @@ static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
 	*complete = false;
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
-	if (l->counters_read || (rq->dio_ended ? rq->dio_out.ret : l->returned) >= 0) {
+	if (l->counters_read || (rq->dio_ended ? dio_result(rq) : l->returned) >= 0) {
 		const char *src = l->counters_read ? "kernel counters" :
 				  rq->dio_ended ? "the DIO's return value" : "the return value";
 
@@ -280,7 +307,7 @@ static void chk_ledger(struct dt_rq *rq)
 
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
-	if (!l->counters_read && (rq->dio_ended ? rq->dio_out.ret : l->returned) < 0)
+	if (!l->counters_read && (rq->dio_ended ? dio_result(rq) : l->returned) < 0)
 		return set(c, DT_ST_NA, "done not readable and the read failed: done is inferred from this ledger");
 	if (l->done == sum)
 		return set(c, DT_ST_PASS, "done %llu = inline %llu + zero %llu + backing %llu",
@@ -372,13 +399,16 @@ static void chk_async(struct dt_rq *rq)
 			queued++;
 		if (b->late)
 			return set(c, DT_ST_FAIL, "backing read rq=0x%llx completed (tid %u) after the "
-				   "read returned: the DIO did not wait for it",
-				   (unsigned long long)b->rq, b->done_tid);
+				   "read %s: the DIO did not wait for it", (unsigned long long)b->rq,
+				   b->done_tid, rq->queued ? "completed (ki_complete)" : "returned");
 	}
 	if (l->pending)
 		return set(c, DT_ST_INCONCLUSIVE, "%u backing reads never completed in the trace%s",
 			   l->pending, rq->closed_by == DT_GAP_UNTRACKED ?
 			   " (dropped: the in-flight table was full)" : "");
+	if (rq->queued)
+		return set(c, DT_ST_PASS, "%u backing reads completed before the read's own "
+			   "ki_complete (%u asynchronously); the read was queued", n, queued);
 	set(c, DT_ST_PASS, "%u backing reads completed before the read returned (%u asynchronously)",
 	    n, queued);
 }
@@ -564,8 +594,8 @@ static int fill_ledger(struct dt_rq *rq, struct piece *pcbuf, struct piece **pcp
 	if (l->counters_read) {
 		l->done = rq->dio_out.done;
 		l->done_from = "kernel";
-	} else if (rq->dio_ended && rq->dio_out.ret >= 0) {
-		l->done = rq->dio_out.ret;
+	} else if (rq->dio_ended && dio_result(rq) >= 0) {
+		l->done = dio_result(rq);
 		l->done_from = "dio_return";
 	} else if (!rq->dio_ended && rq->ended && l->returned >= 0) {
 		l->done = l->returned;
@@ -616,6 +646,7 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 {
 	unsigned int bk = R(DT_ROLE_EXTENT) | R(DT_ROLE_BACKING_SUBMIT);
 	unsigned int dio = rq->dio_seen ? 0 : R(DT_ROLE_DIO);
+	unsigned int req = R(DT_ROLE_REQ) | (rq->queued ? R(DT_ROLE_REQ_DONE) : 0);
 	bool refused, positive, complete;
 	struct piece small[8], *pc = NULL;
 	size_t np = 0;
@@ -646,11 +677,13 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 		  !rq->dio_seen && !rq->nr_ext && !rq->nr_bk;
 
 	chk_return(e, rq, refused);
-	evidence(e, rq, DT_CHK_RETURN, R(DT_ROLE_REQ), false, true);
+	evidence(e, rq, DT_CHK_RETURN, req, false, true);
 	chk_offset(rq, np, &positive);
 	evidence(e, rq, DT_CHK_OFFSET, bk, true, positive);
 	chk_direct(e, rq);
-	if (rq->direct && !refused) {
+	if (rq->queued)		/* completion before ki_complete: that probe too */
+		bk |= R(DT_ROLE_REQ_DONE);
+	if (rq->direct && !refused && !declined(rq)) {
 		chk_done(rq, &positive, &complete);
 		evidence(e, rq, DT_CHK_DONE, R(DT_ROLE_DIO) | (complete ? bk : 0), complete, positive);
 		/* what the DIO did is only known if its path was traced */

@@ -102,7 +102,13 @@ struct dt_rq {
 	uint32_t flags, fd;
 	uint64_t ts_start, ts_end;
 	bool direct;		/* IOCB_DIRECT, or the DIO path was entered */
-	bool ended, dio_seen, dio_ended;
+	bool ended;		/* finished: returned, or completed if queued */
+	bool dio_seen, dio_ended;
+	bool queued;		/* read_iter returned -EIOCBQUEUED: it ends in ki_complete() */
+	bool completed;		/* that completion (REQ_DONE) was seen */
+	bool double_done;	/* completed through ki_complete() and returned a result too */
+	int64_t completion;	/* the result ki_complete() was given */
+	uint64_t ts_done;
 	struct dt_dio dio_in, dio_out;	/* DIO_START / DIO_END payloads */
 
 	struct dt_ext_rec *ext;
@@ -166,6 +172,9 @@ struct dt_stats {
 	uint64_t fail_weak;		/* FAILs that rest on tid-linked evidence */
 	uint64_t details_dropped;	/* FAIL/INCONCLUSIVE beyond opts.max_details */
 	uint64_t queued_returns;	/* backing reads returning -EIOCBQUEUED */
+	uint64_t queued_reqs;		/* user reads returning -EIOCBQUEUED */
+	uint64_t completions;		/* ... whose ki_complete() was seen */
+	uint64_t declined;		/* IOCB_NOWAIT reads declined with -EAGAIN */
 	uint64_t orphans[DT_EV_MAX];	/* events no tracked request claimed */
 	uint64_t reordered;		/* events that arrived before an older one */
 	uint64_t bad_events;		/* unknown type or version */

@@ -18,6 +18,7 @@ static const char * const roles[DT_ROLE_MAX] = {
 	[DT_ROLE_PC_ADD]	 = "pc_add",
 	[DT_ROLE_PC_DEL]	 = "pc_del",
 	[DT_ROLE_OPEN]		 = "open",
+	[DT_ROLE_REQ_DONE]	 = "req_done",
 };
 
 static const char * const checks[DT_CHK_MAX][2] = {
@@ -60,6 +61,7 @@ static const char * const events[DT_EV_MAX] = {
 	[DT_EV_PC_ADD]		= "pc_add",
 	[DT_EV_PC_DEL]		= "pc_del",
 	[DT_EV_OPEN]		= "open",
+	[DT_EV_REQ_DONE]	= "req_done",
 };
 
 static const char * const sources[] = {

@@ -43,6 +43,8 @@ bool dt_role_silent(const struct dt_engine *e, enum dt_role r)
 		return e->direct_ok && !st->refused_opens;
 	case DT_ROLE_BACKING_DONE:
 		return st->queued_returns;
+	case DT_ROLE_REQ_DONE:	/* reads were queued, none completed */
+		return st->queued_reqs;
 	case DT_ROLE_EXTENT:
 		return st->role_events[DT_ROLE_BACKING_SUBMIT];
 	default:
@@ -60,6 +62,9 @@ const char *dt_role_silent_why(const struct dt_engine *e, enum dt_role r, char *
 	else if (r == DT_ROLE_BACKING_DONE)
 		snprintf(buf, n, "0 completions, yet %llu backing reads returned -EIOCBQUEUED",
 			 (unsigned long long)st->queued_returns);
+	else if (r == DT_ROLE_REQ_DONE)
+		snprintf(buf, n, "0 completions, yet %llu reads returned -EIOCBQUEUED",
+			 (unsigned long long)st->queued_reqs);
 	else
 		snprintf(buf, n, "0 extent events, yet %llu backing-read events",
 			 (unsigned long long)st->role_events[DT_ROLE_BACKING_SUBMIT]);

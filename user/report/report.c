@@ -133,12 +133,14 @@ void dt_report_text_read(const struct dt_engine *e, const struct dt_rq *rq, FILE
 	char comm[DT_COMM_LEN * 4 + 1];
 	int k;
 
-	fprintf(out, "  #%llu %s[%u/%u] %u:%u ino %llu %s pos %lld len %s -> %s  %s\n",
+	fprintf(out, "  #%llu %s[%u/%u] %u:%u ino %llu %s pos %lld len %s -> %s%s  %s\n",
 		(unsigned long long)rq->id, dt_esc_text(comm, sizeof(comm), rq->comm, DT_COMM_LEN),
 		rq->pid, rq->tid,
 		dt_dev_major(rq->dev), dt_dev_minor(rq->dev), (unsigned long long)rq->ino,
 		rq->direct ? "direct" : "buffered", (long long)rq->pos, H(rq->len),
-		rq->ended ? RET(l->returned) : "(no return)", dt_verdict_name(rq->verdict));
+		rq->ended ? RET(l->returned) : rq->queued ? "-EIOCBQUEUED" : "(no return)",
+		!rq->queued ? "" : rq->ended ? " (queued, ki_complete)" : " (queued, never completed)",
+		dt_verdict_name(rq->verdict));
 	if (verbose && rq->direct)
 		fprintf(out, "     ledger  expected %s, total %s, done %s (%s); inline %s + zero %s + "
 			"backing %s; mapped %s, backing submitted %s\n", H(l->expected), H(l->total),
@@ -289,6 +291,11 @@ static void print_evidence(const struct dt_engine *e, FILE *out)
 		"%llu out of order, %llu outside any read\n", (unsigned long long)st->events,
 		(unsigned long long)st->lost, (unsigned long long)st->untracked,
 		(unsigned long long)st->reordered, (unsigned long long)orphans);
+	if (st->queued_reqs || st->completions || st->declined)
+		fprintf(out, "  Async: %llu reads queued (-EIOCBQUEUED), %llu completions (ki_complete) "
+			"seen; %llu IOCB_NOWAIT reads declined with -EAGAIN\n",
+			(unsigned long long)st->queued_reqs, (unsigned long long)st->completions,
+			(unsigned long long)st->declined);
 	if (dt_engine_counters(e, cnt))
 		fprintf(out, "  BPF counters: %llu reads issued, %llu events emitted, %llu dropped, "
 			"%llu map full, %llu evicted, %llu pids not followed\n",

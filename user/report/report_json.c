@@ -372,6 +372,7 @@ static void w_request(struct dt_json *j, const struct dt_engine *e, const struct
 		j_i64(j, "returned", rq->l.returned);
 	else
 		j_null(j, "returned");
+	j_bool(j, "queued", rq->queued);
 	w_error(j, rq->l.returned);
 	w_ledger(j, &rq->l);
 	j_arr(j, "extents");
@@ -489,6 +490,11 @@ static void w_evidence(struct dt_json *j, const struct dt_engine *e)
 	j_u64(j, "details_dropped", s->details_dropped);
 	j_u64(j, "out_of_order", s->reordered);
 	j_u64(j, "malformed", s->bad_events);
+	j_map(j, "async");
+	j_u64(j, "queued", s->queued_reqs);
+	j_u64(j, "completed", s->completions);
+	j_u64(j, "declined_nowait", s->declined);
+	j_end_map(j);
 	w_counters(j, e);
 	j_map(j, "outside_reads");
 	for (t = 1; t < DT_EV_MAX; t++)
