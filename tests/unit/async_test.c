@@ -114,19 +114,29 @@ static void req_done_unbound_inconclusive(void **state)
 	dt_engine_free(e);
 }
 
-/* IOCB_NOWAIT declined with -EAGAIN before any I/O, then reissued */
+/* IOCB_NOWAIT: declined with -EAGAIN (at once or queued) and reissued; a short read */
 static void nowait_declined_pass(void **state)
 {
 	struct dt_engine *e = replay("nowait_declined.events", NULL);
-	const struct dt_rq *first = rq_at(e, 0), *retry = rq_at(e, 1);
+	const struct dt_rq *first = rq_at(e, 0), *retry = rq_at(e, 1), *rq;
 
 	assert_verdict(e, DT_PASS);
-	assert_int_equal(dt_engine_stats(e)->declined, 1);
+	assert_int_equal(dt_engine_stats(e)->declined, 2);
 	assert_int_equal(first->l.returned, -EAGAIN);
 	assert_check(first, DT_CHK_RETURN, DT_ST_PASS);
 	assert_check(first, DT_CHK_DONE, DT_ST_NA);
 	assert_check(retry, DT_CHK_RETURN, DT_ST_PASS);
 	assert_check(retry, DT_CHK_COVER, DT_ST_PASS);
+	rq = rq_at(e, 2);	/* queued, completed with -EAGAIN */
+	assert_true(rq->queued && rq->completed);
+	assert_int_equal(rq->l.returned, -EAGAIN);
+	assert_check(rq, DT_CHK_RETURN, DT_ST_PASS);
+	rq = rq_at(e, 4);	/* short: its second backing read would block */
+	assert_int_equal(rq->l.returned, 4 * K);
+	assert_check(rq, DT_CHK_RETURN, DT_ST_PASS);
+	assert_check(rq, DT_CHK_DONE, DT_ST_PASS);
+	assert_check(rq, DT_CHK_LEDGER, DT_ST_PASS);
+	assert_check(rq, DT_CHK_COVER, DT_ST_PASS);
 	dt_engine_free(e);
 }
 

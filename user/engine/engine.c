@@ -387,7 +387,7 @@ static void finish(struct dt_engine *e, struct dt_rq *rq)
 	rq->ended = true;
 	if ((rq->flags & DT_IOCB_DIRECT) && rq->l.returned > 0)
 		inc_sat(&e->direct_ok);
-	if ((rq->flags & DT_IOCB_NOWAIT) && rq->l.returned == -EAGAIN && !rq->nr_bk)
+	if ((rq->flags & DT_IOCB_NOWAIT) && rq->l.returned == -EAGAIN)
 		inc_sat(&e->st.declined);
 	unlink_cookie(e, rq);	/* the kiocb may be reused by the next read */
 	maybe_close(e, rq);

@@ -216,11 +216,40 @@ static int64_t dio_result(const struct dt_rq *rq)
 	return rq->dio_out.ret;
 }
 
-/* an IOCB_NOWAIT read that would have blocked, declined before any I/O */
+/*
+ * An IOCB_NOWAIT read that would have blocked: declined with -EAGAIN, with
+ * no backing byte delivered and nothing left in flight (the caller issues
+ * it again, blocking).
+ */
 static bool declined(const struct dt_rq *rq)
 {
-	return (rq->flags & DT_IOCB_NOWAIT) && rq->ended && rq->l.returned == -EAGAIN &&
-	       !rq->nr_bk;
+	const struct dt_ledger *l = &rq->l;
+
+	return (rq->flags & DT_IOCB_NOWAIT) && rq->ended && l->returned == -EAGAIN &&
+	       !l->bk_completed && !l->pending && !l->late_completions;
+}
+
+/* a backing read that returned or completed with -EAGAIN (IOCB_NOWAIT) */
+static bool bk_would_block(const struct dt_rq *rq)
+{
+	unsigned int i;
+
+	for (i = 0; i < rq->nr_bk; i++) {
+		const struct dt_bk_rec *b = &rq->bk[i];
+
+		if ((b->ret_seen && b->ret == -EAGAIN) || (b->done_seen && b->result == -EAGAIN))
+			return true;
+	}
+	return false;
+}
+
+/* IOCB_NOWAIT: progress up to a backing read that would have blocked */
+static bool nowait_short(const struct dt_rq *rq)
+{
+	const struct dt_ledger *l = &rq->l;
+
+	return (rq->flags & DT_IOCB_NOWAIT) && rq->ended && l->returned > 0 &&
+	       (uint64_t)l->returned < l->expected && bk_would_block(rq);
 }
 
 /* ---- the checks ---- */
@@ -238,8 +267,12 @@ static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused
 		return set(c, DT_ST_FAIL, "completed twice: ki_complete(%s), and read_iter returned %lld",
 			   errname(rq->completion, b, sizeof(b)), (long long)l->returned);
 	if (declined(rq))
-		return set(c, DT_ST_PASS, "declined with -EAGAIN under IOCB_NOWAIT before any I/O "
-			   "(the caller retries it blocking)");
+		return set(c, DT_ST_PASS, "declined with -EAGAIN under IOCB_NOWAIT, no byte delivered "
+			   "(the caller issues it again, blocking)");
+	if (nowait_short(rq))
+		return set(c, DT_ST_PASS, "short read of %lld of %llu under IOCB_NOWAIT: a backing read "
+			   "would have blocked (-EAGAIN); the caller reads the rest",
+			   (long long)l->returned, (unsigned long long)l->expected);
 	if (refused && (((uint64_t)rq->pos | rq->len) & bmask))
 		return set(c, DT_ST_PASS, "misaligned O_DIRECT read refused with EINVAL");
 	if (refused)
@@ -281,6 +314,10 @@ static void chk_done(struct dt_rq *rq, bool *positive, bool *complete)
 		if (l->done == l->total)
 			return set(c, DT_ST_PASS, "done %llu == total %llu (%s)",
 				   (unsigned long long)l->done, (unsigned long long)l->total, src);
+		if (nowait_short(rq) && (int64_t)l->done == l->returned)
+			return set(c, DT_ST_PASS, "done %llu of %llu (%s): stopped at a backing read "
+				   "that would have blocked (IOCB_NOWAIT)", (unsigned long long)l->done,
+				   (unsigned long long)l->total, src);
 		if (l->done > l->total)
 			return set(c, DT_ST_FAIL, "done %llu > total %llu (%s): %llu bytes more than asked",
 				   (unsigned long long)l->done, (unsigned long long)l->total, src,
