@@ -646,10 +646,13 @@ static int start_target(struct run_ctx *ctx)
 		fprintf(stderr, "erofs-diotrace: -p %d: %s\n", (int)ctx->o.pid, strerror(-err));
 		return -1;
 	}
-	if (ctx->o.probes)
+	if (ctx->o.probes && ctx->o.cmd)
 		fprintf(stderr, "erofs-diotrace: CMD's process tree is ended through %s%s\n",
 			dt_tracee_cgroup(&ctx->t) ? "cgroup " : "its process group",
 			dt_tracee_cgroup(&ctx->t) ? dt_tracee_cgroup(&ctx->t) : "");
+	else if (ctx->o.probes)
+		fprintf(stderr, "erofs-diotrace: PID %d is followed, not owned: it is never signalled; "
+			"tracing ends when it exits\n", (int)ctx->o.pid);
 	return 0;
 }
 
