@@ -51,6 +51,7 @@ done <<'LIST'
 0 clean_dio.rec
 0 clean_dio.txtrec
 1 rfc_eio.txtrec
+0 guest_fixed_uring.txtrec
 LIST
 
 # without --assert: 0 once a report is written, whatever the verdict
