@@ -8,11 +8,14 @@
 # must verify every block, and on `directio` the async engines must show
 # their queued reads completed and correlated.
 SUITE=tracer-async
+# DEBUG=1: the --debug kernel (KASAN, lockdep, kmemleak; vm-run follows
+# DT_DEBUG): the completion path runs in irq context, where KASAN matters most
+[ "${DEBUG:-0}" = 1 ] && SUITE=tracer-async-debug && export DT_DEBUG=1
 . "$(dirname "$0")/../lib.sh"
 
 R=$DT_ROOT
 J=$R/build/tests/dt-jget
-W=$R/build/tests/tracer-async
+W=$R/build/tests/$SUITE
 VO=$W/out
 FLAVOUR=${DT_ASYNC_FLAVOUR:-fixed}
 
