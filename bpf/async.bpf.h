@@ -71,40 +71,21 @@ static __always_inline int uq_done(struct kiocb *iocb, long res, __u16 src)
 	return 0;
 }
 
-SEC("fentry/aio_complete_rw")
-int BPF_PROG(fentry_aio_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_FENTRY);
-}
+/* the fentry and kprobe programs of one completion callback FN */
+#define UQ_DONE_PROGS(fn, name)						\
+	SEC("fentry/" #fn)						\
+	int BPF_PROG(fentry_##name, struct kiocb *iocb, long res)	\
+	{								\
+		return uq_done(iocb, res, DT_SRC_FENTRY);		\
+	}								\
+	SEC("kprobe/" #fn)						\
+	int BPF_KPROBE(kp_##name, struct kiocb *iocb, long res)		\
+	{								\
+		return uq_done(iocb, res, DT_SRC_KPROBE);		\
+	}
 
-SEC("fentry/io_complete_rw")
-int BPF_PROG(fentry_uring_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_FENTRY);
-}
-
-SEC("fentry/io_complete_rw_iopoll")
-int BPF_PROG(fentry_uring_poll_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_FENTRY);
-}
-
-SEC("kprobe/aio_complete_rw")
-int BPF_KPROBE(kp_aio_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_KPROBE);
-}
-
-SEC("kprobe/io_complete_rw")
-int BPF_KPROBE(kp_uring_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_KPROBE);
-}
-
-SEC("kprobe/io_complete_rw_iopoll")
-int BPF_KPROBE(kp_uring_poll_done, struct kiocb *iocb, long res)
-{
-	return uq_done(iocb, res, DT_SRC_KPROBE);
-}
+UQ_DONE_PROGS(aio_complete_rw, aio_done)
+UQ_DONE_PROGS(io_complete_rw, uring_done)
+UQ_DONE_PROGS(io_complete_rw_iopoll, uring_poll_done)
 
 #endif /* __DT_ASYNC_BPF_H */

@@ -29,3 +29,13 @@ t_import() {
 	done < "$1"
 	[ $n -gt 0 ] || t_fail "guest checks" "no PASS/FAIL line in $1"
 }
+
+# t_guest RC WHAT LOG: the verdict on one tests/vm/vm-run boot (its exit status)
+t_guest() {
+	case $1 in
+	0) t_pass "$2; console clean" ;;
+	120) t_fail "$2; console clean" "oops/BUG/WARNING/KASAN on the console: see $3" ;;
+	124) t_fail "$2" "guest timed out: see $3" ;;
+	*) t_fail "$2" "vm-run exit $1: $(tail -n 3 "$3" | tr '\n' ' ')" ;;
+	esac
+}

@@ -33,12 +33,7 @@ fi
 cd "$R" || exit 1
 timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --mem 1G --timeout 1200 --out "$VO" -- \
 	"tests/tracer-async/guest.sh $W" > "$W/vm.log" 2>&1
-rc=$?
-case $rc in
-0) t_pass "$FLAVOUR guest traced async reads; console clean" ;;
-120) t_fail "$FLAVOUR guest traced async reads; console clean" "oops/BUG/WARNING on the console: see $W/vm.log" ;;
-*) t_fail "$FLAVOUR guest traced async reads" "vm-run exit $rc: $(tail -n 3 "$W/vm.log" | tr '\n' ' ')" ;;
-esac
+t_guest $? "$FLAVOUR guest traced async reads" "$W/vm.log"
 if [ ! -s "$VO/cells.txt" ] || grep -q '^setup' "$VO/cells.txt"; then
 	t_fail "guest setup" "$(grep '^setup' "$VO/cells.txt" 2>/dev/null || echo "no $VO/cells.txt")"
 	t_done

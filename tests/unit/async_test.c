@@ -96,16 +96,10 @@ static void unseen_completions_inconclusive(void **state)
 /* the completion probe could not be bound: a queued read cannot be judged */
 static void req_done_unbound_inconclusive(void **state)
 {
-	struct dt_engine_opts o = { .keep_pass = true };
-	struct dt_engine *e = dt_engine_new(&o);
-	FILE *f = open_data("user_async.events");
-	unsigned int line = 0;
+	struct dt_engine *e = replay_unbound("user_async.events", DT_ROLE_REQ_DONE,
+					     "fentry: EPERM; kprobe: no kprobes");
 	const struct dt_rq *rq;
 
-	dt_engine_note_unbound(e, DT_ROLE_REQ_DONE, "fentry: EPERM; kprobe: no kprobes");
-	assert_int_equal(dt_evtext_replay(f, e, &line), 0);
-	fclose(f);
-	dt_engine_finish(e);
 	assert_verdict(e, DT_INCONCLUSIVE);
 	rq = rq_at(e, 0);
 	assert_check(rq, DT_CHK_RETURN, DT_ST_INCONCLUSIVE);

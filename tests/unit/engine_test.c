@@ -308,15 +308,9 @@ static void unbound_role_inconclusive(void **state)
 /* the same clean read, but the DIO probe could not be bound */
 static void dio_unbound_done_inconclusive(void **state)
 {
-	struct dt_engine *e = dt_engine_new(NULL);
-	FILE *f = open_data("clean_dio.events");
-	unsigned int line = 0;
+	struct dt_engine *e = replay_unbound("clean_dio.events", DT_ROLE_DIO, "kprobe: no kprobes");
 	const struct dt_rq *rq;
 
-	dt_engine_note_unbound(e, DT_ROLE_DIO, "kprobe: no kprobes");
-	assert_int_equal(dt_evtext_replay(f, e, &line), 0);
-	fclose(f);
-	dt_engine_finish(e);
 	assert_verdict(e, DT_INCONCLUSIVE);
 	rq = rq_at(e, 0);
 	assert_int_equal(rq->l.done, 64 * K);

@@ -63,6 +63,22 @@ static inline struct dt_engine *replay(const char *name, const struct dt_engine_
 	return e;
 }
 
+/* the same, with probe role ROLE reported unbound (WHY) before the first event */
+static inline struct dt_engine *replay_unbound(const char *name, enum dt_role role, const char *why)
+{
+	struct dt_engine_opts o = { .keep_pass = true };
+	struct dt_engine *e = dt_engine_new(&o);
+	FILE *f = open_data(name);
+	unsigned int line = 0;
+
+	assert_non_null(e);
+	dt_engine_note_unbound(e, role, why);
+	assert_int_equal(dt_evtext_replay(f, e, &line), 0);
+	fclose(f);
+	dt_engine_finish(e);
+	return e;
+}
+
 static inline const struct dt_rq *rq_at(const struct dt_engine *e, size_t i)
 {
 	const struct dt_rq *rq = dt_engine_request(e, i);
