@@ -114,6 +114,8 @@ cell() {
 	local backing=$1 mount=$2 kind=$3 row=$4 direct=$5 engine=$6 qd=$7 file=$8
 	local id=$backing-$mount-$kind-$row rc p
 	p=$OUT/rand/$id
+	# a start line without a result line: the guest died inside this cell
+	emit "{\"start\": {\"backing\": \"$backing\", \"mount\": \"$mount\", \"kind\": \"$kind\", \"row\": \"$row\", \"direct\": $direct, \"engine\": \"$engine\", \"qd\": $qd}}"
 	sync
 	echo 3 > /proc/sys/vm/drop_caches || die "cannot drop caches"
 	audit_to "$p.before.json"

@@ -70,6 +70,7 @@ def summarise(d, c):
         err, r = job.get("error", 0), job["read"]
         if r["total_ios"] and r["runtime"]:
             out["iops"] = r["total_ios"] / (r["runtime"] / 1000.0)
+            out["io_bytes"] = r["io_bytes"]
     except (TypeError, KeyError, IndexError):
         pass
     if c["fio_rc"] or err or out["iops"] is None:
@@ -85,7 +86,7 @@ def summarise(d, c):
             out["error"] = lines[0][:40] if lines else f"fio exit {c['fio_rc']}, no I/O"
     return out
 
-flavours, cells, meta, mounts, status = [], {}, {}, {}, {}
+flavours, cells, meta, mounts, status, started = [], {}, {}, {}, {}, {}
 for arg in sys.argv[2:]:
     fl, sep, d = arg.partition("=")
     if not sep or not fl or not d:
@@ -108,11 +109,21 @@ for arg in sys.argv[2:]:
             die(f"{d}/rand.jsonl line {n} is not JSON (a guest cut short?); rerun make bench-rand")
         if "meta" in c:
             meta[fl] = c["meta"]
+        elif "start" in c:
+            s = c["start"]
+            started[(fl, s["backing"], s["mount"], s["kind"], s["row"])] = s
         elif "mount_info" in c:
             mounts[(fl, c["mount_info"]["backing"], c["mount_info"]["asked"] or "plain")] = \
                 c["mount_info"]["shown"]
         else:
             cells[(fl, c["backing"], c["mount"], c["kind"], c["row"])] = summarise(d, c)
+
+# a cell that started but has no result: the guest died inside it
+for k, s in started.items():
+    if k not in cells:
+        why = {"120": "oops", "124": "timeout"}.get(status[k[0]], "died")
+        cells[k] = dict(s, iops=None, error=f"{why}", erofs_delta=None, image_delta=None,
+                        image_other_delta=None)
 
 def vm_note(fl):
     s = status[fl]
@@ -126,7 +137,7 @@ def vm_note(fl):
 
 def size(b):
     if b is None:
-        return "?"
+        return "-"
     if abs(b) < 1024:
         return f"{b} B"
     if abs(b) < 1048576:
@@ -167,7 +178,7 @@ p("dEROFS / dimage = growth of the EROFS page cache / of the image's cache of th
 for fl in flavours:
     n = vm_note(fl)
     if n:
-        p(f"NOTE: {n}; cells it did not reach say 'not run'")
+        p(f"NOTE: {n}; the cell it died in says so, cells it did not reach say 'not run'")
 for miss in meta.get("missing", []):
     p(f"NOTE: no results from {miss}")
 head = "".join(f" | {fl:^36}" for fl in flavours)
@@ -190,6 +201,12 @@ for backing, title in BACKINGS:
             for fl in flavours:
                 line += " | " + fmt_cell(fl, get(fl, backing, "-", "ref", row), False)
             p(line)
+    over = [c["io_bytes"] / (m0["size_mib"] * 1048576.0) for k, c in cells.items()
+            if k[1] == backing and k[3] == "erofs" and c["iops"] and c.get("io_bytes")
+            and m0.get("size_mib")]
+    if over:
+        p(f"(an EROFS cell here read {min(over):.1f}x to {max(over):.1f}x the file's size: past 1x, most reads of a")
+        p(" mode that fills a page cache, buffered or the image without directio, hit that cache)")
     for fl in flavours:
         for mount in MOUNTS:
             shown = mounts.get((fl, backing, mount))
