@@ -241,7 +241,9 @@ def zero_goal(fl, pick, key):
     zero = sum(1 for c in got if c is not None and c[key] == 0)
     bad = [c for c in got if c is not None and c[key] not in (0, None)]
     worst = max((c[key] for c in bad), default=0)
-    s = f"{zero}/{len(want)} at 0 B" + (f", max {size(worst)}" if bad else "")
+    unmeasured = sum(1 for c in got if c is None or c[key] is None)
+    s = f"{zero}/{len(want)} at 0 B" + (f", max {size(worst)}" if bad else "") + \
+        (f", {unmeasured} unmeasured" if unmeasured else "")
     return s, zero == len(want)
 
 goals = []
@@ -267,14 +269,14 @@ goals.append(("image data cache +0 B in every direct directio cell",
               lambda fl: zero_goal(fl, lambda m, r: m == "directio" and r.startswith("dio-"),
                                    "image_delta")))
 p()
-p(f"{'goal (issue 10)':<68}" + "".join(f" | {fl:<22}" for fl in flavours))
+p(f"{'goal (issue 10)':<68}" + "".join(f" | {fl:<36}" for fl in flavours))
 summary = {}
 for name, fn in goals:
     line = f"{name:<68}"
     for fl in flavours:
         s, ok = fn(fl)
         summary.setdefault(fl, []).append({"goal": name, "measured": s, "met": ok})
-        line += f" | {s[:14]:<14}{'met' if ok else 'not met':>8}"
+        line += f" | {s[:28]:<28}{'met' if ok else 'not met':>8}"
     p(line)
 
 text = "\n".join(out) + "\n"
