@@ -279,7 +279,7 @@ for name, fn in goals:
         line += f" | {s[:28]:<28}{'met' if ok else 'not met':>8}"
     p(line)
 
-text = "\n".join(out) + "\n"
+text = "\n".join(l.rstrip() for l in out) + "\n"
 try:
     sys.stdout.write(text)
     sys.stdout.flush()
