@@ -5,15 +5,28 @@
 BENCH_MIB	?= 64
 BENCH_W		:= $(O)/bench
 
-bench: all helpers
+# the image both benches read: one file of BENCH_MIB random bytes
+bench-image:
 	@mkdir -p $(BENCH_W)/src
 	@head -c $$(($(BENCH_MIB) * 1048576)) /dev/urandom > $(BENCH_W)/src/data
 	@rm -f $(BENCH_W)/bench.erofs && mkfs.erofs --quiet $(BENCH_W)/bench.erofs $(BENCH_W)/src
+
+bench: all helpers bench-image
 	tests/vm/vm-run --flavour $(if $(filter command line,$(origin FLAVOUR)),$(FLAVOUR),fixed) \
 		--mem 2G --timeout 900 --out $(BENCH_W)/out -- \
 		'tests/bench/guest.sh $(BENCH_W) $(BENCH_MIB)'
 
-.PHONY: bench
+# make bench-rand [BENCH_MIB=64] [BENCH_RUNTIME=5] [BENCH_FLAVOURS="rfc fixed"]:
+# fio 4 KiB random reads, buffered and direct, psync / io_uring / libaio at
+# QD 1 and 16, with and without `directio`, on a RAM loop and on a 1 ms
+# null_blk; one guest boot per flavour, one table (tests/bench/rand.sh).
+BENCH_RUNTIME	?= 5
+BENCH_FLAVOURS	?= rfc fixed
+
+bench-rand: all helpers bench-image
+	tests/bench/rand.sh $(BENCH_W) $(BENCH_MIB) $(BENCH_RUNTIME) $(BENCH_FLAVOURS)
+
+.PHONY: bench bench-image bench-rand
 
 # make bench-engine [BENCH_N="10000 100000"] [BENCH_F="64 250000"]
 #   [BENCH_TIMEOUT=300] [BENCH_MEM_MIB=4096] [BENCH_CG_N="10000 100000"]:
