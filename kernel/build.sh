@@ -234,6 +234,14 @@ derive_from_base() {
 	[ "$n" -eq 0 ] || { say "derive: $n .cmd files still name $src; building cold"; rm -rf "$obj.derive"; return 1; }
 	rm -rf "$obj"
 	mv "$obj.derive" "$obj"
+	# The copied objects are newer than the patched files whenever the tree
+	# was prepared before the base was built (a cold cache builds in that
+	# order): then make would keep the base's objects and the flavour would
+	# silently be `unpatched`.  The patched files are this tree's own copies
+	# (fresh inodes): date them now, so make rebuilds all they reach.
+	while read -r f; do
+		[ -f "$tree/$f" ] && touch "$tree/$f"
+	done < "$tree/.diotrace-files"
 }
 
 # --- build -------------------------------------------------------------------
