@@ -5,11 +5,14 @@
 # Every pattern the RFC gets wrong must return the reference bytes, pinned
 # pages must be released, and the tracer must give PASS.
 SUITE=fixed
+# DEBUG=1: the --debug kernels (KASAN, lockdep, kmemleak; vm-run follows
+# DT_DEBUG), results as suite fixed-debug
+[ "${DEBUG:-0}" = 1 ] && SUITE=fixed-debug && export DT_DEBUG=1
 . "$(dirname "$0")/../lib.sh"
 cd "$DT_ROOT" || exit 1
 
-work=$DT_ROOT/build/fixed-test
-log=$DT_ROOT/build/results/fixed.log
+work=$DT_ROOT/build/$SUITE-test
+log=$DT_ROOT/build/results/$SUITE.log
 rm -rf "$work"
 mkdir -p "$work/src" "$work/short"
 # data: 1 MiB random, a 1 MiB hole, 1 MiB + 100 B random: several extents or

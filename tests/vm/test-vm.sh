@@ -8,6 +8,7 @@
 SUITE=test-vm
 . "$(dirname "$0")/../lib.sh"
 cd "$DT_ROOT" || exit 1
+unset DT_DEBUG	# plain kernels unless a check says --debug
 
 vmrun=tests/vm/vm-run
 work=$DT_ROOT/build/vm-test
