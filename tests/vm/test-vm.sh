@@ -176,12 +176,16 @@ fi
 # --- the debug variant (KASAN, lockdep, DEBUG_VM, kmemleak): always run -----
 # (derived from unpatched-debug: a few minutes when that is cached, the whole
 # debug kernel otherwise; make test needs it for the DEBUG=1 suites anyway)
-name="debug variant: KASAN, lockdep, DEBUG_VM and kmemleak are live; the forced kmemleak scan finds nothing"
+# (and it is the rfc flavour: a debug build derived from unpatched-debug
+# must carry the RFC's erofs_fileio_direct_io, not the base's objects)
+name="debug variant: KASAN, lockdep, DEBUG_VM and kmemleak are live in the rfc build; the forced kmemleak scan finds nothing"
 vmrun_capture debug --flavour rfc --debug --timeout 600 -- \
 	'dmesg | grep -q "KernelAddressSanitizer initialized" && test -e /proc/lockdep &&
-	 grep -qw dump_mm /proc/kallsyms && test -e /sys/kernel/debug/kmemleak && echo debug-live'
+	 grep -qw dump_mm /proc/kallsyms && test -e /sys/kernel/debug/kmemleak && echo debug-live;
+	 grep -qw erofs_fileio_direct_io /proc/kallsyms && echo rfc-patched'
 rc=$?
-if [ $rc = 0 ] && grep -q debug-live "$work/debug.txt" && [ -f build/vm/run-rfc-debug/kmemleak.txt ]; then
+if [ $rc = 0 ] && grep -q debug-live "$work/debug.txt" && grep -q rfc-patched "$work/debug.txt" &&
+   [ -f build/vm/run-rfc-debug/kmemleak.txt ]; then
 	t_pass "$name"
 else
 	t_fail "$name" "vm-run exit $rc, see $work/debug.txt"
