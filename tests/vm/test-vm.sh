@@ -175,7 +175,11 @@ fi
 
 # --- the debug variant (KASAN, lockdep, DEBUG_VM, kmemleak): always run -----
 # (derived from unpatched-debug: a few minutes when that is cached, the whole
-# debug kernel otherwise; make test needs it for the DEBUG=1 suites anyway)
+# debug kernel otherwise; make test needs it for the DEBUG=1 suites anyway).
+# Build the base first, so rfc-debug here and fixed-debug later derive from
+# it instead of each building cold.
+kernel/build.sh --quiet --debug unpatched >> "$log" 2>&1 ||
+	t_fail "debug variant: unpatched-debug kernel" "kernel/build.sh --debug unpatched failed, see $log"
 # (and it is the rfc flavour: a debug build derived from unpatched-debug
 # must carry the RFC's erofs_fileio_direct_io, not the base's objects)
 name="debug variant: KASAN, lockdep, DEBUG_VM and kmemleak are live in the rfc build; the forced kmemleak scan finds nothing"
