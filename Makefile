@@ -4,7 +4,9 @@
 # under mk/ that appends to the variables below; this file only wires them.
 #
 #   make            build build/erofs-diotrace
-#   make test       every test suite (unit, host, VM), with one summary line
+#   make test       every test suite (unit, host, VM; the guest suites also on
+#                   the debug kernels), with one summary line
+#   make test-fixed DEBUG=1   one guest suite on the debug kernel (= test-fixed-debug)
 #   make sanitize   the unit tests under ASan + UBSan (in build-san/)
 #   make demo       build + boot the patched (rfc) kernel, trace the default workload
 #   make vm-run FLAVOUR=unpatched|rfc [DEBUG=1] CMD='...'
@@ -32,6 +34,16 @@ all: $(O)/erofs-diotrace
 
 include $(sort $(wildcard mk/*.mk))
 
+# The guest suites that exercise the patches once more on the --debug kernels
+# (KASAN, lockdep, DEBUG_VM, kmemleak scan after each boot): `make
+# test-fixed-debug` is `make test-fixed DEBUG=1`, results as suite fixed-debug.
+# Last in `make test`, after test-vm has checked the debug machinery itself.
+DEBUG_SUITES	:= test-fixed test-tracer-vm
+TEST_SUITES	+= $(DEBUG_SUITES:%=%-debug)
+$(DEBUG_SUITES:%=%-debug):
+	@$(MAKE) --no-print-directory $(@:%-debug=%) DEBUG=1
+.PHONY: $(DEBUG_SUITES:%=%-debug)
+
 # user/common/'s tests run with the engine's (UNIT_TESTS is set in engine.mk)
 UNIT_TESTS	+= $(COMMON_UNIT_TESTS)
 test-unit unit-tests: $(COMMON_UNIT_TESTS)
@@ -52,7 +64,7 @@ test: all
 	@rm -rf $(O)/results; mkdir -p $(O)/results
 	@rc=0; for s in $(TEST_SUITES); do \
 		echo "=== suite $$s"; \
-		$(MAKE) --no-print-directory $$s || { rc=1; echo "FAIL suite $$s" >> $(O)/results/suites.txt; }; \
+		$(MAKE) --no-print-directory $$s DEBUG=0 || { rc=1; echo "FAIL suite $$s" >> $(O)/results/suites.txt; }; \
 	done; sh tests/summary.sh $(O)/results || rc=1; exit $$rc
 
 # The unit tests (engine, common, the audit's arithmetic) once more under

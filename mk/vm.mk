@@ -53,7 +53,11 @@ $(VM_O)/fentry_probe.skel.h: $(VM_O)/fentry_probe.bpf.o
 $(VM_O)/fentry_probe: tests/vm/fentry_probe.c $(VM_O)/fentry_probe.skel.h
 	$(CC) $(CFLAGS) -I$(VM_O) -o $@ $< -lbpf -lelf -lz
 
-vm-helpers: $(VM_O)/odirect $(VM_O)/fentry_probe $(O)/tests/fbmount
+$(VM_O)/pollhold: tests/vm/pollhold.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+vm-helpers: $(VM_O)/odirect $(VM_O)/fentry_probe $(VM_O)/pollhold $(O)/tests/fbmount
 
 test-vm: vm-helpers
 	tests/vm/test-vm.sh

@@ -6,6 +6,9 @@
 # part is tests/tracer-vm/workload.sh suite; it leaves reports, JSON, the --probes
 # table and exit codes in $VO, checked here.
 SUITE=tracer-vm
+# DEBUG=1: every boot on the --debug kernels (KASAN, lockdep, kmemleak;
+# vm-run follows DT_DEBUG), results as suite tracer-vm-debug
+[ "${DEBUG:-0}" = 1 ] && SUITE=tracer-vm-debug && export DT_DEBUG=1
 . "$(dirname "$0")/../lib.sh"
 
 R=$DT_ROOT
