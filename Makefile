@@ -38,7 +38,7 @@ include $(sort $(wildcard mk/*.mk))
 # (KASAN, lockdep, DEBUG_VM, kmemleak scan after each boot): `make
 # test-fixed-debug` is `make test-fixed DEBUG=1`, results as suite fixed-debug.
 # Last in `make test`, after test-vm has checked the debug machinery itself.
-DEBUG_SUITES	:= test-fixed test-tracer-vm
+DEBUG_SUITES	:= test-fixed test-tracer-vm test-tracer-async
 TEST_SUITES	+= $(DEBUG_SUITES:%=%-debug)
 $(DEBUG_SUITES:%=%-debug):
 	@$(MAKE) --no-print-directory $(@:%-debug=%) DEBUG=1

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the `fixed` guest: tests/tracer-async/guest.sh WORKDIR
+# Runs inside the `fixed` guest: tests/tracer-async/guest.sh WORKDIR [MOUNTS]
 # WORKDIR (host, read-only here) holds fio.erofs, an image of fio.dat (6 MiB
 # written by fio with a crc32c header per 4 KiB block).  Every cell traces a
 # fio random O_DIRECT read of the whole file under `erofs-diotrace run
@@ -9,6 +9,7 @@
 # in $OUT/cells.txt: "TAG RUN_EXIT FIO_BYTES FIO_ERROR".
 set -u
 work=$1
+mounts=${2:-dio ram}	# dio: `directio` over ext4; ram: over ramfs
 tool=build/erofs-diotrace
 cells=$OUT/cells.txt
 : > "$cells"
@@ -51,7 +52,7 @@ fi
 cp "$work/fio.erofs" "$SCRATCH/ram.erofs" && mount_image "$SCRATCH/ram.erofs" "$SCRATCH/m-ram" ||
 	echo "setup-ram 99 ? ?" >> "$cells"
 
-for m in dio ram; do
+for m in $mounts; do
 	for eng in psync libaio io_uring; do
 		for qd in 1 16; do
 			[ $eng = psync ] && [ $qd = 16 ] && continue
