@@ -22,6 +22,9 @@ work=${2:?}
 out=${3:?}
 shift 3
 per_boot=${MATRIX_BOOT_TIMEOUT:-1200}
+# the VM lock is shared with every other guest user of the machine: waiting
+# for it must not count against the boot (vm-run's --timeout starts at boot)
+lock_wait=${MATRIX_LOCK_WAIT:-5400}
 
 if [ $# -gt 0 ]; then
 	ids=("$@")
@@ -53,7 +56,7 @@ while :; do
 		exit 2
 	fi
 	echo "=== boot $boots: $(wc -l < "$out/todo") cell(s) from $(head -n 1 "$out/todo")" >> "$out/boots.log"
-	(cd "$root" && timeout -s KILL $((per_boot + 120)) tests/vm/vm-run --quiet --flavour "$flavour" \
+	(cd "$root" && timeout -s KILL $((per_boot + lock_wait)) tests/vm/vm-run --quiet --flavour "$flavour" \
 		--timeout "$per_boot" --out "$out" -- "tests/matrix/guest.sh $work $out/todo") \
 		> "$out/boot.log" 2>&1
 	rc=$?

@@ -47,7 +47,7 @@ print(n, f, e)' "$1"
 
 # --- 1. the known flavours against their expectations ---------------------------
 k=$W/known
-timeout -s KILL 5400 $M/matrix.sh --out "$k" > "$W/known.log" 2>&1
+timeout -s KILL 14400 $M/matrix.sh --out "$k" > "$W/known.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then
 	t_pass "make matrix on unpatched rfc fixed: every cell matches tests/matrix/expect (exit 0)"
@@ -94,7 +94,7 @@ $M/series/inject.sh "$W/inject" || t_fail "series/inject.sh derives the test ser
 # judged_series NAME PATCHES "IDS" "CELL=STATUS..." : exit 1 and those cells
 judged_series() {
 	local name=$1 p=$2 ids=$3 want=$4 o=$W/$1 rc kv bad= got
-	timeout -s KILL 3600 $M/matrix.sh --patches "$p" --flavours "" --only "$ids" --out "$o" > "$o.log" 2>&1
+	timeout -s KILL 10800 $M/matrix.sh --patches "$p" --flavours "" --only "$ids" --out "$o" > "$o.log" 2>&1
 	rc=$?
 	s=$(sed -n 's/^matrix: .* -> flavour \(series-[0-9a-f]*\)$/\1/p' "$o.log")
 	for kv in $want; do
@@ -123,7 +123,7 @@ judged_series "no-eof-clamp (EOF clamp skipped; an mbox)" "$W/inject/no-eof-clam
 # --- 3. series that cannot be judged ----------------------------------------------
 could_not_judge() {
 	local name=$1 p=$2 pat=$3 o=$W/$1 rc
-	timeout -s KILL 3600 $M/matrix.sh --patches "$p" --flavours "" --only size-4k --out "$o" > "$o.log" 2>&1
+	timeout -s KILL 10800 $M/matrix.sh --patches "$p" --flavours "" --only size-4k --out "$o" > "$o.log" 2>&1
 	rc=$?
 	line=$(grep '^matrix: could not judge' "$o.log")
 	if [ $rc = 2 ] && [ "$(echo "$line" | wc -l)" = 1 ] && echo "$line" | grep -qE "$pat"; then
