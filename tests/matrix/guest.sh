@@ -25,7 +25,6 @@ mx=$root/build/tests/matrix/mxread
 fbmount=$root/build/tests/fbmount
 pat='BUG:|Oops|WARNING:|KASAN:|kernel BUG|hung task|blocked for more than|Kernel panic|general protection'
 mkdir -p "$OUT/cells"
-ext4_ready=0
 
 # backing DIR for BACKING (ramfs or ext4); ext4 is made once a boot
 backing_dir() {
@@ -34,11 +33,11 @@ backing_dir() {
 		mkdir -p "$SCRATCH/ramfs"
 		return 0
 	fi
-	if [ $ext4_ready = 0 ]; then
+	# (called in a command substitution: the mount itself is the state)
+	if ! mountpoint -q "$SCRATCH/ext4"; then
 		truncate -s 200M "$SCRATCH/ext4.img" && mkfs.ext4 -q -F "$SCRATCH/ext4.img" &&
 			mkdir -p "$SCRATCH/ext4" && mount -o loop "$SCRATCH/ext4.img" "$SCRATCH/ext4" ||
 			return 1
-		ext4_ready=1
 	fi
 	echo "$SCRATCH/ext4"
 }

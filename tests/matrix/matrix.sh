@@ -96,6 +96,7 @@ if [ -n "$only" ]; then
 	mkdir -p "$expdir"
 	grep -E "^($(echo "$only" | tr ' ' '|'))\|" "$here/scenarios" > "$scn"
 	for f in "$here"/expect/*; do
+		[ -f "$f" ] || continue
 		grep -E "^($(echo "$only" | tr ' ' '|'))[[:space:]]" "$f" > "$expdir/$(basename "$f")"
 	done
 fi
@@ -106,7 +107,7 @@ fi
 cols=()
 timing=
 for f in $flavours; do
-	echo "matrix: running $([ ${#ids[@]} -gt 0 ] && echo ${#ids[@]} || echo every) scenario(s) on $f"
+	echo "matrix: running $([ ${#ids[@]} -gt 0 ] && echo ${#ids[@]} || echo all) scenarios on $f"
 	"$here/run-flavour.sh" "$f" "$out/work" "$out/$f" ${ids[@]+"${ids[@]}"} ||
 		echo "matrix: $f: the guest could not run every cell (see $out/$f/boots.log)" >&2
 	timing="$timing $f: $(cat "$out/$f/timing" 2>/dev/null);"

@@ -158,8 +158,10 @@ static int open_direct(void)
 	int fd = open(path, O_RDONLY | O_DIRECT);
 
 	if (fd < 0) {
-		printf("open=%s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "error");
-		printf("detail=open(O_DIRECT) %s: %s\n", path, strerror(errno));
+		int err = errno;
+
+		printf("open=%s\n", strerrorname_np(err) ? strerrorname_np(err) : "error");
+		printf("detail=open(O_DIRECT) %s: %s\n", path, strerror(err));
 		exit(3);
 	}
 	return fd;
