@@ -223,6 +223,16 @@ static void kv(const char *text, const char *key, char *dst, size_t size)
 	}
 }
 
+/* a console line without its "[   93.423579] " time stamp */
+static const char *no_stamp(const char *s)
+{
+	const char *e;
+
+	if (s[0] != '[' || !(e = strchr(s, ']')) || strspn(s + 1, " 0123456789.") != (size_t)(e - s - 1))
+		return s;
+	return e[1] == ' ' ? e + 2 : e + 1;
+}
+
 static char *first_line(char *s)
 {
 	char *e;
@@ -326,7 +336,7 @@ static void load_console(const char *dir, struct mx_cell *c)
 	}
 	c->console = strdup(text);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		mx_cell_fail(c, "console: %s", line);
+		mx_cell_fail(c, "console: %s", no_stamp(line));
 	free(text);
 }
 
@@ -349,8 +359,8 @@ static int load_stopped(const char *dir, struct mx_cell *c)
 			continue;
 		c->st = stops[i].st;
 		if (c->st == MX_OOPS) {
-			c->console = strdup(t);
-			mx_cell_fail(c, "console: %s (%s)", t, stops[i].what);
+			c->console = strdup(no_stamp(t));
+			mx_cell_fail(c, "console: %s (%s)", no_stamp(t), stops[i].what);
 		} else {
 			mx_cell_fail(c, "%s: %s", stops[i].what, t);
 		}
