@@ -295,6 +295,7 @@ say "building $variant in $obj with -j$jobs (cold: ~5 min on 2 cores; log: $log)
 if ! make -C "$tree" O="$obj" -j"$jobs" bzImage > "$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	first=$(grep -m 1 -E ': (fatal )?error: ' "$log" || grep -m 1 -E 'Error [0-9]+' "$log" || true)
+	first=${first#"$tree"/}
 	echo "kernel/build.sh: $variant does not compile: ${first:-see $log} (full log: $log)" >&2
 	exit 4
 fi
