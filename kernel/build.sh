@@ -5,8 +5,17 @@
 #
 #   kernel/build.sh [--debug] [--quiet] [--cached-only] FLAVOUR
 #   kernel/build.sh [--debug] --config-only [--config-dir DIR] FLAVOUR
+#   kernel/build.sh [--debug] [--quiet] --patches DIR NAME
 #
-# FLAVOUR is `unpatched` or the name of a directory under kernel/patches/.
+# FLAVOUR is `unpatched`, the name of a directory under kernel/patches/, or
+# the NAME of an external series registered earlier with --patches.
+# --patches DIR NAME: build DIR/*.patch (git format-patch files, applied in
+# name order) as flavour NAME; the patches are registered in
+# $DIOTRACE_CACHE/series/NAME/ so that `kernel/build.sh NAME` (and
+# tests/vm/vm-run --flavour NAME) find them later.  A series that does not
+# apply exits 3, one that does not compile exits 4; the last line on stderr
+# is then the one-line reason (the patch and hunk, or the first compiler
+# error).
 # The result lives in $DIOTRACE_CACHE/kernels/<hash>/ (bzImage, vmlinux,
 # config, info), where <hash> covers the pinned source version, the patches,
 # the config fragments and this script's RECIPE number.  The last line
@@ -36,6 +45,7 @@ quiet=0
 cached_only=0
 config_only=0
 cdir=
+series_dir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--debug) debug=1 ;;
@@ -43,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--cached-only) cached_only=1 ;;
 	--config-only) config_only=1 ;;
 	--config-dir) cdir=${2:?--config-dir needs a directory}; shift ;;
+	--patches) series_dir=${2:?--patches needs a directory of *.patch files}; shift ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) break ;;
@@ -57,14 +68,36 @@ cache=${DIOTRACE_CACHE:-/var/cache/erofs-diotrace}
 # shellcheck source=VERSION
 . "$kdir/VERSION"
 
+# --- an external series: registered under $cache/series/NAME ----------------
+sdir=$cache/series/$flavour
+if [ -n "$series_dir" ]; then
+	case $flavour in
+	unpatched|*[!a-z0-9._-]*|[!a-z0-9]*) die "series name '$flavour' must be [a-z0-9][a-z0-9._-]* and not unpatched" ;;
+	esac
+	[ ! -d "$kdir/patches/$flavour" ] || die "series name '$flavour' is a flavour under kernel/patches; pick another"
+	[ -d "$series_dir" ] || die "--patches $series_dir: not a directory"
+	ls "$series_dir"/*.patch >/dev/null 2>&1 || die "--patches $series_dir: no *.patch files in it"
+	mkdir -p "$cache/series"
+	rm -rf "$sdir.new"
+	mkdir -p "$sdir.new"
+	cp "$series_dir"/*.patch "$sdir.new/" || die "cannot copy $series_dir/*.patch to $sdir.new"
+	if ! diff -r -q "$sdir.new" "$sdir" >/dev/null 2>&1; then
+		rm -rf "$sdir"
+		mv "$sdir.new" "$sdir"
+	fi
+	rm -rf "$sdir.new"
+fi
+
 patches=()
 if [ "$flavour" != unpatched ]; then
-	[ -d "$kdir/patches/$flavour" ] ||
-		die "unknown flavour '$flavour': use unpatched or one of: $(ls "$kdir/patches" | tr '\n' ' ')"
-	for p in "$kdir/patches/$flavour"/*.patch; do
+	pdir=$kdir/patches/$flavour
+	[ -d "$pdir" ] || pdir=$sdir
+	[ -d "$pdir" ] ||
+		die "unknown flavour '$flavour': use unpatched, one of: $(ls "$kdir/patches" | tr '\n' ' ')or a series registered with --patches DIR NAME"
+	for p in "$pdir"/*.patch; do
 		[ -e "$p" ] && patches+=("$p")
 	done
-	[ ${#patches[@]} -gt 0 ] || die "no *.patch in kernel/patches/$flavour"
+	[ ${#patches[@]} -gt 0 ] || die "no *.patch in $pdir"
 fi
 cdir=${cdir:-$kdir/config}
 [ -f "$cdir/base.config" ] || die "no base.config in $cdir"
@@ -176,6 +209,21 @@ patched_files() {
 		sed -n 's,^+++ b/,,p' "$p"
 	done | sort -u
 }
+# apply_one PATCH: apply it to $tree, or exit 3 with one line naming the
+# patch, the file and the first hunk that failed
+apply_one() {
+	local p=$1 msg why
+	msg=$(patch -d "$tree" -p1 --no-backup-if-mismatch -F0 -f -r - < "$p" 2>&1) && return 0
+	why=$(printf '%s\n' "$msg" | awk '
+		/^(patching|checking) file / { f = $3 }
+		/^Hunk #[0-9]+ FAILED/ { sub(/\.$/, ""); print f ": " $0; exit }
+		/can.t find file to patch/ { print "a file it patches does not exist"; exit }
+		/^patch: \*\*\*\* / { sub(/^patch: \*\*\*\* /, ""); print; exit }')
+	[ -n "$why" ] || why=$(printf '%s\n' "$msg" | grep -v '^patching file' | head -n 1)
+	echo "$msg" | sed 's/^/  patch: /' >&2
+	echo "kernel/build.sh: $(basename "$p") does not apply to $PKG $DEBVER: ${why:-patch exited non-zero}" >&2
+	exit 3
+}
 tree=$src
 if [ ${#patches[@]} -gt 0 ]; then
 	tree=$cache/trees/$flavour
@@ -194,8 +242,7 @@ if [ ${#patches[@]} -gt 0 ]; then
 			mv "$tree/$f.diotrace-tmp" "$tree/$f"
 		done
 		for p in "${patches[@]}"; do
-			patch -d "$tree" -p1 -s --no-backup-if-mismatch -F0 < "$p" ||
-				die "${p#"$kdir"/} does not apply to $PKG $DEBVER"
+			apply_one "$p"
 		done
 		# cumulative: a file touched by any earlier patch set must keep
 		# getting a fresh inode, or its stale object could be reused
@@ -255,7 +302,10 @@ log=$cache/obj/$variant.log
 say "building $variant in $obj with -j$jobs (cold: ~5 min on 2 cores; log: $log)"
 if ! make -C "$tree" O="$obj" -j"$jobs" bzImage > "$log" 2>&1; then
 	tail -n 40 "$log" >&2
-	die "kernel build failed for $variant; full log: $log"
+	first=$(grep -m 1 -E ': (fatal )?error: ' "$log" || grep -m 1 -E 'Error [0-9]+' "$log" || true)
+	first=${first#"$tree"/}
+	echo "kernel/build.sh: $variant does not compile: ${first:-see $log} (full log: $log)" >&2
+	exit 4
 fi
 secs=$(( $(date +%s) - t0 ))
 

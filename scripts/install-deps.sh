@@ -7,6 +7,7 @@ set -euo pipefail
 pkgs=(
 	build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
 	libjson-c-dev libyajl-dev libcmocka-dev erofs-utils fio e2fsprogs util-linux python3
+	libxml2-dev	# dt-matrix (make matrix) writes JUnit with xmlwriter
 	# kernel build + VM
 	linux-source-6.12 flex bison bc libssl-dev dwarves cpio busybox-static
 	qemu-system-x86 xz-utils
