@@ -47,6 +47,8 @@ done <<'LIST'
 1 user_async_twice.events
 2 user_async_gaps.events
 0 nowait_declined.events
+0 eof_roundup.events
+1 eof_overread.events
 1 done_over_total.events
 0 clean_dio.rec
 0 clean_dio.txtrec

@@ -162,6 +162,27 @@ static void async_completion_after_return(void **state)
 	dt_engine_free(e);
 }
 
+/* `directio` at EOF: the last block rounded up is no excess; more than that is */
+static void eof_block_roundup(void **state)
+{
+	struct dt_engine *e = replay("eof_roundup.events", NULL);
+	const struct dt_rq *rq = rq_at(e, 0);
+
+	assert_verdict(e, DT_PASS);
+	assert_int_equal(rq->l.bk_past_eof, 4096 - 100);
+	assert_int_equal(rq->l.bk_past_eof_done, 4096 - 100);
+	assert_check(rq, DT_CHK_COVER, DT_ST_PASS);
+	assert_check(rq, DT_CHK_LEDGER, DT_ST_PASS);
+	dt_engine_free(e);
+
+	e = replay("eof_overread.events", NULL);
+	rq = rq_at(e, 0);
+	assert_verdict(e, DT_FAIL);
+	assert_check(rq, DT_CHK_COVER, DT_ST_FAIL);
+	assert_non_null(strstr(rq->chk[DT_CHK_COVER].why, "exceed"));
+	dt_engine_free(e);
+}
+
 static void kernel_counters_read(void **state)
 {
 	struct dt_engine *e = replay("kernel_counters.events", NULL);
@@ -484,6 +505,7 @@ int main(void)
 		cmocka_unit_test(wrong_offset_in_chunk),
 		cmocka_unit_test(async_out_of_order),
 		cmocka_unit_test(async_completion_after_return),
+		cmocka_unit_test(eof_block_roundup),
 		cmocka_unit_test(kernel_counters_read),
 		cmocka_unit_test(dio_fallback_fills_erofs_cache),
 		cmocka_unit_test(buffered_double_caching),

@@ -340,27 +340,35 @@ static void chk_ledger(struct dt_rq *rq)
 {
 	struct dt_check_result *c = &rq->chk[DT_CHK_LEDGER];
 	const struct dt_ledger *l = &rq->l;
-	uint64_t sum = l->inline_bytes + l->zero_bytes + l->bk_completed;
+	uint64_t bk = l->bk_completed - l->bk_past_eof_done;
+	uint64_t sum = l->inline_bytes + l->zero_bytes + bk;
 
 	if (!rq->ended)
 		return set(c, DT_ST_INCONCLUSIVE, "%s", unended(rq));
 	if (!l->counters_read && (rq->dio_ended ? dio_result(rq) : l->returned) < 0)
 		return set(c, DT_ST_NA, "done not readable and the read failed: done is inferred from this ledger");
 	if (l->done == sum)
-		return set(c, DT_ST_PASS, "done %llu = inline %llu + zero %llu + backing %llu",
+		return set(c, DT_ST_PASS, "done %llu = inline %llu + zero %llu + backing %llu%s",
 			   (unsigned long long)l->done, (unsigned long long)l->inline_bytes,
-			   (unsigned long long)l->zero_bytes, (unsigned long long)l->bk_completed);
+			   (unsigned long long)l->zero_bytes, (unsigned long long)bk,
+			   l->bk_past_eof_done ? " (backing bytes past EOF not counted)" : "");
 	set(c, DT_ST_FAIL, "done %llu != inline %llu + zero %llu + backing %llu (= %llu)%s",
 	    (unsigned long long)l->done, (unsigned long long)l->inline_bytes,
-	    (unsigned long long)l->zero_bytes, (unsigned long long)l->bk_completed,
+	    (unsigned long long)l->zero_bytes, (unsigned long long)bk,
 	    (unsigned long long)sum, l->unmapped_bytes ? "; part of the request was never mapped" : "");
 }
 
-static void chk_cover(struct dt_rq *rq)
+static void chk_cover(const struct dt_engine *e, struct dt_rq *rq)
 {
 	struct dt_check_result *c = &rq->chk[DT_CHK_COVER];
 	const struct dt_ledger *l = &rq->l;
+	uint64_t in_file = l->bk_submitted - l->bk_past_eof;
 
+	if (l->bk_past_eof && l->bk_past_eof < e->opts.page_size && in_file == l->mapped_bytes)
+		return set(c, DT_ST_PASS, "backing reads of %llu bytes cover the %llu mapped bytes "
+			   "(+%llu past EOF: the last one rounded up to the block)",
+			   (unsigned long long)in_file, (unsigned long long)l->mapped_bytes,
+			   (unsigned long long)l->bk_past_eof);
 	if (l->bk_submitted == l->mapped_bytes)
 		return set(c, DT_ST_PASS, "backing reads of %llu bytes cover the %llu mapped bytes",
 			   (unsigned long long)l->bk_submitted, (unsigned long long)l->mapped_bytes);
@@ -566,6 +574,21 @@ static bool needs_done_role(const struct dt_rq *rq)
 	return false;
 }
 
+/*
+ * Bytes of a backing read that lie past EOF: a direct read ending at EOF is
+ * rounded up to the block for the backing file (as iomap does on a block
+ * device); those bytes land in the user's buffer but are not returned.
+ */
+static uint64_t past_eof(const struct dt_rq *rq, const struct dt_bk_rec *b, int64_t bytes)
+{
+	uint64_t end;
+
+	if (bytes <= 0 || b->expect_pos < 0 || b->bad_offset || rq->isize == DT_UNKNOWN)
+		return 0;
+	end = add_sat(b->logical, (uint64_t)bytes);
+	return end > rq->isize ? end - (b->logical > rq->isize ? b->logical : rq->isize) : 0;
+}
+
 /* returns the bytes completed before the read returned */
 static uint64_t fill_backing(struct dt_rq *rq)
 {
@@ -573,6 +596,7 @@ static uint64_t fill_backing(struct dt_rq *rq)
 	uint64_t in_time = 0;
 	unsigned int i;
 
+	l->bk_past_eof = l->bk_past_eof_done = 0;
 	l->bk_submitted = l->bk_completed = l->bk_fallback = 0;
 	l->pending = l->late_completions = l->bad_offsets = 0;
 	for (i = 0; i < rq->nr_bk; i++) {
@@ -585,11 +609,15 @@ static uint64_t fill_backing(struct dt_rq *rq)
 			continue;
 		}
 		l->bk_submitted += b->len;
+		l->bk_past_eof += past_eof(rq, b, (int64_t)b->len);
 		if (b->done_seen || sync) {
+			uint64_t over = past_eof(rq, b, res);
+
 			if (res > 0)
 				l->bk_completed += res;
+			l->bk_past_eof_done += over;
 			if (res > 0 && !b->late)
-				in_time += res;
+				in_time += res - over;
 		} else {
 			l->pending++;
 		}
@@ -726,7 +754,7 @@ static void evaluate(const struct dt_engine *e, struct dt_rq *rq)
 		/* what the DIO did is only known if its path was traced */
 		chk_ledger(rq);
 		evidence(e, rq, DT_CHK_LEDGER, bk | dio, true, false);
-		chk_cover(rq);
+		chk_cover(e, rq);
 		evidence(e, rq, DT_CHK_COVER, bk | dio, true, false);
 		chk_nocache(rq);
 		evidence(e, rq, DT_CHK_NOCACHE, R(DT_ROLE_PC_ADD), true, true);

@@ -84,6 +84,8 @@ struct dt_ledger {
 	uint64_t bk_submitted;	/* bytes asked of the backing file */
 	uint64_t bk_completed;	/* bytes the backing file delivered */
 	uint64_t bk_fallback;	/* read from the backing file after the DIO returned */
+	uint64_t bk_past_eof;	/* of bk_submitted: asked past EOF (the last block rounded up) */
+	uint64_t bk_past_eof_done; /* of bk_completed: delivered past EOF, not part of done */
 	uint64_t erofs_pc_bytes; /* inserted into the EROFS inode's page cache */
 	uint64_t backing_pc_bytes; /* inserted into backing files' page cache */
 	unsigned int nr_extents, nr_backing;
