@@ -20,6 +20,7 @@ struct req_state {
 	__u64 done;		/* io->done, or ~0 */
 	__u32 flags;
 	__u32 fd;
+	__u32 bufmis;
 	__u8 in_req;		/* REQ_START emitted */
 	__u8 in_dio;		/* DIO_START emitted */
 	__u8 src;
@@ -87,6 +88,7 @@ static __always_inline void req_emit(struct req_state *st, __u16 type, __s64 ret
 	ev->req.ret = ret;
 	ev->req.flags = st->flags;
 	ev->req.fd = st->fd;
+	ev->req.bufmis = st->bufmis;
 	ev_send(ev);
 }
 
@@ -107,6 +109,31 @@ static __always_inline void req_begin(struct req_state *st, struct inode *inode)
 	req_emit(st, DT_EV_REQ_START, 0);
 }
 
+/*
+ * Where the user buffer starts, mod 64 KiB, so that an O_DIRECT refusal can
+ * be told apart: only a single-segment buffer (ubuf, or one iovec) is read.
+ */
+static __always_inline __u32 buf_misalign(struct iov_iter *to)
+{
+	__u8 type = BPF_CORE_READ(to, iter_type);
+	__u64 addr, off = BPF_CORE_READ(to, iov_offset);
+	const struct iovec *iov;
+
+	if (!bpf_core_field_exists(to->ubuf) ||
+	    !bpf_core_enum_value_exists(enum iter_type, ITER_UBUF))
+		return 0;
+	if (type == bpf_core_enum_value(enum iter_type, ITER_UBUF)) {
+		addr = (__u64)BPF_CORE_READ(to, ubuf);
+	} else if (type == bpf_core_enum_value(enum iter_type, ITER_IOVEC) &&
+		   BPF_CORE_READ(to, nr_segs) == 1) {
+		iov = BPF_CORE_READ(to, __iov);
+		addr = (__u64)BPF_CORE_READ(iov, iov_base);
+	} else {
+		return 0;
+	}
+	return DT_BUF_KNOWN | (__u32)((addr + off) & 0xffff);
+}
+
 static __always_inline int req_start(struct kiocb *iocb, struct iov_iter *to, __u16 src)
 {
 	struct req_state st = {};
@@ -123,6 +150,7 @@ static __always_inline int req_start(struct kiocb *iocb, struct iov_iter *to, __
 	st.flags = BPF_CORE_READ(iocb, ki_flags);
 	st.fd = ~0U;
 	st.src = src;
+	st.bufmis = buf_misalign(to);
 	uq_start(iocb, BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino),
 		 st.pos, st.len, st.flags);
 	req_begin(&st, inode);

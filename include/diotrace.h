@@ -73,7 +73,12 @@ struct dt_req {			/* DT_EV_REQ_START / DT_EV_REQ_END / DT_EV_REQ_DONE */
 				 * DONE: the result given to ki_complete() */
 	__u32 flags;		/* kiocb ki_flags (DT_IOCB_DIRECT) */
 	__u32 fd;		/* syscall fallback only, else ~0 */
+	__u32 bufmis;		/* START: DT_BUF_KNOWN | the user buffer's address mod 64 KiB
+				 * (one segment only); 0: not traced */
+	__u32 pad;
 };
+
+#define DT_BUF_KNOWN		(1u << 31)
 
 struct dt_dio {			/* DT_EV_DIO_START / DT_EV_DIO_END */
 	__s64 pos;

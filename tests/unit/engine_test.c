@@ -393,6 +393,8 @@ static void einval_read_carried(void **state)
 	assert_check(rq_at(e, 0), DT_CHK_DONE, DT_ST_NA);
 	assert_int_equal(rq_at(e, 1)->verdict, DT_INCONCLUSIVE);
 	assert_int_equal(rq_at(e, 1)->l.returned, -EINVAL);
+	assert_int_equal(rq_at(e, 2)->verdict, DT_PASS);	/* the buffer: refused */
+	assert_non_null(strstr(rq_at(e, 2)->chk[DT_CHK_RETURN].why, "512 B into its page"));
 	dt_engine_free(e);
 }
 

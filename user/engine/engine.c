@@ -356,6 +356,7 @@ static int on_req_start(struct dt_engine *e, const struct dt_event *ev)
 	rq->isize = ev->req.isize;
 	rq->flags = ev->req.flags;
 	rq->fd = ev->req.fd;
+	rq->bufmis = ev->req.bufmis;
 	rq->ts_start = ev->ts_ns;
 	rq->direct = !!(ev->req.flags & DT_IOCB_DIRECT);
 	rq->drops0 = rq->drops_max = ev->drops;

@@ -40,7 +40,7 @@ enum key {
 	KY_NONE, KY_TS, KY_CPU, KY_PID, KY_TID, KY_COMM, KY_DEV, KY_INO, KY_COOKIE, KY_SRC,
 	KY_DROPS, KY_V, KY_POS, KY_LEN, KY_ISIZE, KY_RET, KY_FLAGS, KY_FD, KY_COUNT, KY_TOTAL,
 	KY_DONE, KY_M_LA, KY_M_PA, KY_M_LLEN, KY_M_PLEN, KY_M_FLAGS, KY_M_DEVICEID, KY_ERR,
-	KY_PAD, KY_RQ, KY_INDEX, KY_NR, KY_EROFS, KY_PATH, KY_MAX,
+	KY_PAD, KY_RQ, KY_INDEX, KY_NR, KY_EROFS, KY_PATH, KY_BUFMIS, KY_MAX,
 };
 
 static const char * const key_names[KY_MAX] = {
@@ -52,7 +52,7 @@ static const char * const key_names[KY_MAX] = {
 	[KY_M_LA] = "m_la", [KY_M_PA] = "m_pa", [KY_M_LLEN] = "m_llen", [KY_M_PLEN] = "m_plen",
 	[KY_M_FLAGS] = "m_flags", [KY_M_DEVICEID] = "m_deviceid", [KY_ERR] = "err",
 	[KY_PAD] = "pad", [KY_RQ] = "rq", [KY_INDEX] = "index", [KY_NR] = "nr",
-	[KY_EROFS] = "erofs", [KY_PATH] = "path",
+	[KY_EROFS] = "erofs", [KY_PATH] = "path", [KY_BUFMIS] = "bufmis",
 };
 
 struct field {
@@ -74,7 +74,8 @@ enum cls { C_REQ, C_DIO, C_EXT, C_BK, C_PC, C_OPEN, C_MAX };
 static const struct field ftab[C_MAX][KY_MAX] = {
 	[C_REQ] = { COMMON, [KY_POS] = F(req.pos, K_S), [KY_LEN] = F(req.len, K_U),
 		    [KY_ISIZE] = F(req.isize, K_U), [KY_RET] = F(req.ret, K_S),
-		    [KY_FLAGS] = F(req.flags, K_F_IOCB), [KY_FD] = F(req.fd, K_U) },
+		    [KY_FLAGS] = F(req.flags, K_F_IOCB), [KY_FD] = F(req.fd, K_U),
+		    [KY_BUFMIS] = F(req.bufmis, K_X), [KY_PAD] = F(req.pad, K_X) },
 	[C_DIO] = { COMMON, [KY_POS] = F(dio.pos, K_S), [KY_COUNT] = F(dio.count, K_U),
 		    [KY_TOTAL] = F(dio.total, K_U), [KY_DONE] = F(dio.done, K_U),
 		    [KY_RET] = F(dio.ret, K_S), [KY_ISIZE] = F(dio.isize, K_U) },
@@ -95,7 +96,7 @@ static const struct field ftab[C_MAX][KY_MAX] = {
 /* the order the writer gives the keys in (after ts, which is always written) */
 #define W_COMMON KY_CPU, KY_PID, KY_TID, KY_COMM, KY_DEV, KY_INO, KY_COOKIE, KY_SRC, KY_DROPS
 static const uint8_t worder[C_MAX][20] = {
-	[C_REQ] = { W_COMMON, KY_POS, KY_LEN, KY_ISIZE, KY_RET, KY_FLAGS, KY_FD },
+	[C_REQ] = { W_COMMON, KY_POS, KY_LEN, KY_ISIZE, KY_RET, KY_FLAGS, KY_FD, KY_BUFMIS, KY_PAD },
 	[C_DIO] = { W_COMMON, KY_POS, KY_COUNT, KY_TOTAL, KY_DONE, KY_RET, KY_ISIZE },
 	[C_EXT] = { W_COMMON, KY_M_LA, KY_M_PA, KY_M_LLEN, KY_M_PLEN, KY_M_FLAGS,
 		    KY_M_DEVICEID, KY_ERR, KY_PAD },

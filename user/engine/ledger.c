@@ -275,9 +275,15 @@ static void chk_return(const struct dt_engine *e, struct dt_rq *rq, bool refused
 			   (long long)l->returned, (unsigned long long)l->expected);
 	if (refused && (((uint64_t)rq->pos | rq->len) & bmask))
 		return set(c, DT_ST_PASS, "misaligned O_DIRECT read refused with EINVAL");
+	if (refused && (rq->bufmis & DT_BUF_KNOWN) && (rq->bufmis & bmask))
+		return set(c, DT_ST_PASS, "O_DIRECT read into a buffer %u B into its page refused "
+			   "with EINVAL", (unsigned int)(rq->bufmis & bmask));
+	if (refused && (rq->bufmis & DT_BUF_KNOWN))
+		return set(c, DT_ST_INCONCLUSIVE, "O_DIRECT read refused with EINVAL before any I/O, "
+			   "though position, length and buffer are aligned");
 	if (refused)
 		return set(c, DT_ST_INCONCLUSIVE, "O_DIRECT read refused with EINVAL before any I/O: "
-			   "position and length are aligned, the user buffer may not be (not traced)");
+			   "position and length are aligned, the buffer was not traced (several segments)");
 	if (rq->len == DT_UNKNOWN)
 		return set(c, DT_ST_INCONCLUSIVE, "returned %s; the requested length was not traced "
 			   "(more iovecs than the probe reads)", errname(l->returned, b, sizeof(b)));

@@ -102,6 +102,7 @@ struct dt_rq {
 	int64_t pos;
 	uint64_t len, isize;
 	uint32_t flags, fd;
+	uint32_t bufmis;	/* DT_BUF_KNOWN | user buffer address mod 64 KiB */
 	uint64_t ts_start, ts_end;
 	bool direct;		/* IOCB_DIRECT, or the DIO path was entered */
 	bool ended;		/* finished: returned, or completed if queued */
