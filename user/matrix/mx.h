@@ -50,6 +50,9 @@ struct mx_scn {
 struct mx_cell {
 	enum mx_st st;
 	enum mx_st exp;
+	enum mx_st exp_alt;		/* a second accepted status, if has_alt */
+	int has_alt;			/* "FAIL|OOPS": timing decides which a defect shows */
+	char exp_word[32];		/* "FAIL", "FAIL|OOPS", ... */
 	enum mx_outcome outcome;
 	char open[32];			/* "ok", "EINVAL", ... or "" */
 	char data[16];			/* PASS, FAIL, REFUSED or "" */

@@ -68,7 +68,7 @@ static void cell(struct jw *j, const struct mx *m, size_t i, size_t k)
 	kstr(j, "scenario", m->scn[k].id);
 	kstr(j, "flavour", m->col[i].name);
 	kstr(j, "status", mx_st_name(c->st));
-	kstr(j, "expected", mx_st_name(c->exp));
+	kstr(j, "expected", c->exp_word);
 	kstr(j, "outcome", mx_outcome_name(c->outcome));
 	s(j, "data");
 	open_(j, 1);

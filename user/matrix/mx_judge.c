@@ -26,13 +26,15 @@ const char *mx_cell_word(const struct mx_cell *c)
 	return mx_st_name(c->st);
 }
 
-static enum mx_outcome outcome(enum mx_st got, enum mx_st want)
+static enum mx_outcome outcome(const struct mx_cell *c)
 {
+	enum mx_st got = c->st, want = c->exp;
+
 	if (got == MX_NA)
 		return MX_SKIPPED;
 	if (got == MX_INCONCLUSIVE || got == MX_ERROR)
 		return MX_UNJUDGED;
-	if (got == want)
+	if (got == want || (c->has_alt && got == c->exp_alt))
 		return MX_EXPECTED;
 	if (got == MX_PASS && (want == MX_FAIL || want == MX_OOPS))
 		return MX_UNEXPECTED_PASS;
@@ -49,9 +51,12 @@ void mx_judge(struct mx *m)
 		for (j = 0; j < m->nscn; j++) {
 			struct mx_cell *c = &m->col[i].cells[j];
 
-			if (!m->col[i].expect_path[0])
+			if (!m->col[i].expect_path[0]) {
 				c->exp = m->scn[j].ideal;
-			c->outcome = outcome(c->st, c->exp);
+				c->has_alt = 0;
+				snprintf(c->exp_word, sizeof(c->exp_word), "%s", mx_st_name(c->exp));
+			}
+			c->outcome = outcome(c);
 			m->count[c->outcome]++;
 		}
 }

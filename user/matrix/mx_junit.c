@@ -64,7 +64,7 @@ static int testcase(xmlTextWriterPtr w, const struct mx *m, size_t i, size_t k)
 		break;
 	}
 	snprintf(msg, sizeof(msg), "%s: %s, expected %s", mx_outcome_name(c->outcome),
-		 mx_st_name(c->st), mx_st_name(c->exp));
+		 mx_st_name(c->st), c->exp_word);
 	if (el) {
 		X(xmlTextWriterStartElement(w, BAD_CAST el));
 		X(xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg));

@@ -110,6 +110,22 @@ static int scn_index(const struct mx *m, const char *id)
 	return -1;
 }
 
+/* STATUS or A|B (either is as expected) */
+static int parse_expect(char *st, struct mx_cell *c)
+{
+	char *bar = strchr(st, '|');
+
+	c->has_alt = 0;
+	snprintf(c->exp_word, sizeof(c->exp_word), "%s", st);
+	if (bar) {
+		*bar = '\0';
+		if (mx_st_parse(bar + 1, &c->exp_alt))
+			return -1;
+		c->has_alt = 1;
+	}
+	return mx_st_parse(st, &c->exp);
+}
+
 /*
  * "ID STATUS [# why]" lines; every scenario must have exactly one, so an
  * expectations file never silently lags behind the scenario list.
@@ -132,10 +148,10 @@ int mx_load_expect(struct mx *m, struct mx_col *col, const char *path)
 		if (!line[0] || line[0] == '#')
 			continue;
 		if (sscanf(line, "%127s %31s", id, st) != 2 || (i = scn_index(m, id)) < 0 ||
-		    mx_st_parse(st, &col->cells[i].exp) || seen[i]) {
+		    parse_expect(st, &col->cells[i]) || seen[i]) {
 			fprintf(stderr, "dt-matrix: %s:%d: want 'SCENARIO STATUS' with a scenario of "
-				"tests/matrix/scenarios listed once and STATUS PASS, FAIL, OOPS, EINVAL "
-				"or n.a.: '%s'\n", path, lineno, line);
+				"tests/matrix/scenarios listed once and STATUS PASS, FAIL, OOPS, EINVAL, "
+				"n.a. or two of them as A|B: '%s'\n", path, lineno, line);
 			fclose(in);
 			return -1;
 		}

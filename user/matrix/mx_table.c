@@ -85,7 +85,7 @@ static void details(const struct mx *m, FILE *f)
 			if (c->outcome == MX_EXPECTED || c->outcome == MX_SKIPPED)
 				continue;
 			fprintf(f, "%s %s/%s: %s, expected %s\n", mx_outcome_name(c->outcome),
-				m->col[i].name, m->scn[j].id, mx_st_name(c->st), mx_st_name(c->exp));
+				m->col[i].name, m->scn[j].id, mx_st_name(c->st), c->exp_word);
 			for (k = 0; k < c->nfails; k++)
 				fprintf(f, "    %s\n", c->fails[k]);
 			if (c->more_fails)

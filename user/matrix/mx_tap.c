@@ -65,7 +65,7 @@ int mx_write_tap(const struct mx *m, const char *path)
 				diag(o.f, c);
 				fprintf(o.f, "not ok %zu %s: %s (%s: %s, expected %s)\n", n, m->col[i].name,
 					name, mx_outcome_name(c->outcome), mx_st_name(c->st),
-					mx_st_name(c->exp));
+					c->exp_word);
 				if (c->outcome == MX_UNEXPECTED_PASS)
 					xpass++;
 				else
