@@ -93,7 +93,7 @@ fi
 $M/series/inject.sh "$W/inject" || t_fail "series/inject.sh derives the test series from fixed"
 # judged_series NAME PATCHES "IDS" "CELL=STATUS..." : exit 1 and those cells
 judged_series() {
-	local name=$1 p=$2 ids=$3 want=$4 o=$W/$1 rc kv bad= got
+	local name=$1 p=$2 ids=$3 want=$4 o=$W/${1%% *} rc kv bad= got	# vm-run: no blank in --out
 	timeout -s KILL 10800 $M/matrix.sh --patches "$p" --flavours "" --only "$ids" --out "$o" > "$o.log" 2>&1
 	rc=$?
 	s=$(sed -n 's/^matrix: .* -> flavour \(series-[0-9a-f]*\)$/\1/p' "$o.log")
