@@ -209,8 +209,8 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 	if (!rq->ended)		/* REQ_END unlinked it already */
 		unlink_cookie(e, rq);
 	unlink_tid(e, rq);
-	for (i = 0; i < rq->nr_bk; i++)	/* return + completion remove their own entry */
-		if (!rq->bk[i].done_seen || !rq->bk[i].ret_seen)
+	for (i = 0; i < rq->nr_bk; i++)	/* a completion removes its own entry */
+		if (!rq->bk[i].done_seen)
 			dt_hash_del_if(&e->by_bk, rq->bk[i].rq, 0, rq);
 	if (rq->lru_prev)
 		rq->lru_prev->lru_next = rq->lru_next;
@@ -225,10 +225,15 @@ static void close_rq(struct dt_engine *e, struct dt_rq *rq, enum dt_gap why)
 	dt_rq_closed(e, rq);
 }
 
-/* a backing read still to be heard of: its return, or a queued completion */
+/*
+ * A backing read still to be heard of.  One that completed is not, even if
+ * its return was not seen: BPF forgets a backing read at its completion, so
+ * a completion that beats vfs_iocb_iter_read()'s return leaves no return
+ * event to wait for.
+ */
 static bool pending(const struct dt_bk_rec *b)
 {
-	return !b->ret_seen || (!b->done_seen && b->ret == -DT_EIOCBQUEUED);
+	return !b->done_seen && (!b->ret_seen || b->ret == -DT_EIOCBQUEUED);
 }
 
 static void maybe_close(struct dt_engine *e, struct dt_rq *rq)
@@ -532,8 +537,6 @@ static void on_bk_ret(struct dt_engine *e, const struct dt_event *ev, bool *clai
 	b->ret = ev->bk.ret;
 	if (b->ret == -DT_EIOCBQUEUED)
 		inc_sat(&e->st.queued_returns);
-	if (b->done_seen)	/* it completed before vfs_iocb_iter_read() returned */
-		dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);
 	maybe_close(e, rq);
 }
 
@@ -563,8 +566,7 @@ static void on_bk_done(struct dt_engine *e, const struct dt_event *ev, bool *cla
 	b->done_tid = ev->tid;
 	if (late(rq, b))
 		b->late = true;
-	if (b->ret_seen)	/* the address may be reused */
-		dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);
+	dt_hash_del_if(&e->by_bk, ev->bk.rq, 0, rq);	/* the address may be reused */
 	maybe_close(e, rq);
 }
 
