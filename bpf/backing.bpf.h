@@ -146,29 +146,21 @@ int BPF_KRETPROBE(krp_bk, long ret)
 	return 0;
 }
 
-SEC("fentry/erofs_fileio_ki_complete")
-int BPF_PROG(fentry_bk_done, struct kiocb *iocb, long ret)
-{
-	return bk_done(iocb, ret, DT_SRC_FENTRY);
-}
+/* the fentry and kprobe programs of one backing-read completion FN */
+#define BK_DONE_PROGS(fn, name)						\
+	SEC("fentry/" #fn)						\
+	int BPF_PROG(fentry_##name, struct kiocb *iocb, long ret)	\
+	{								\
+		return bk_done(iocb, ret, DT_SRC_FENTRY);		\
+	}								\
+	SEC("kprobe/" #fn)						\
+	int BPF_KPROBE(kp_##name, struct kiocb *iocb, long ret)		\
+	{								\
+		return bk_done(iocb, ret, DT_SRC_KPROBE);		\
+	}
 
-SEC("kprobe/erofs_fileio_ki_complete")
-int BPF_KPROBE(kp_bk_done, struct kiocb *iocb, long ret)
-{
-	return bk_done(iocb, ret, DT_SRC_KPROBE);
-}
-
+BK_DONE_PROGS(erofs_fileio_ki_complete, bk_done)
 /* the fixed series' direct reads complete their backing kiocbs here */
-SEC("fentry/erofs_fileio_dio_ki_complete")
-int BPF_PROG(fentry_bk_dio_done, struct kiocb *iocb, long ret)
-{
-	return bk_done(iocb, ret, DT_SRC_FENTRY);
-}
-
-SEC("kprobe/erofs_fileio_dio_ki_complete")
-int BPF_KPROBE(kp_bk_dio_done, struct kiocb *iocb, long ret)
-{
-	return bk_done(iocb, ret, DT_SRC_KPROBE);
-}
+BK_DONE_PROGS(erofs_fileio_dio_ki_complete, bk_dio_done)
 
 #endif

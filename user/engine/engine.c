@@ -311,14 +311,21 @@ static void supersede(struct dt_engine *e, const struct dt_event *ev)
 	}
 }
 
+/* the read in flight with this kiocb cookie, if any */
+static struct dt_rq *rq_of_cookie(struct dt_engine *e, uint64_t cookie)
+{
+	struct dt_hent *h = cookie ? dt_hash_get(&e->by_cookie, cookie, 0) : NULL;
+
+	return h ? h->p : NULL;
+}
+
 /*
  * A new read on the kiocb of a queued read whose completion was not seen:
  * the kiocb was completed and reused, so that completion was lost.
  */
 static void requeued(struct dt_engine *e, const struct dt_event *ev)
 {
-	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
-	struct dt_rq *rq = h ? h->p : NULL;
+	struct dt_rq *rq = rq_of_cookie(e, ev->cookie);
 
 	if (!rq || !rq->queued)
 		return;
@@ -424,8 +431,7 @@ static void on_req_end(struct dt_engine *e, struct dt_rq *rq, const struct dt_ev
 /* the user kiocb's ki_complete(): only a read in flight with that cookie */
 static void on_req_done(struct dt_engine *e, const struct dt_event *ev, bool *claimed)
 {
-	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
-	struct dt_rq *rq = h ? h->p : NULL;
+	struct dt_rq *rq = rq_of_cookie(e, ev->cookie);
 
 	if (!rq || rq->completed)
 		return;
@@ -635,12 +641,11 @@ static int on_open(struct dt_engine *e, const struct dt_event *ev)
  */
 static struct dt_rq *claim(struct dt_engine *e, const struct dt_event *ev, bool *weak)
 {
-	struct dt_hent *h = ev->cookie ? dt_hash_get(&e->by_cookie, ev->cookie, 0) : NULL;
-	struct dt_rq *rq;
+	struct dt_rq *rq = rq_of_cookie(e, ev->cookie);
 
 	*weak = false;
-	if (h)
-		return h->p;
+	if (rq)
+		return rq;
 	rq = open_of_tid(e, ev->tid);
 	if (!rq)
 		return NULL;
