@@ -30,12 +30,22 @@ t_import() {
 	[ $n -gt 0 ] || t_fail "guest checks" "no PASS/FAIL line in $1"
 }
 
+# t_vmwhy RC LOG: why a tests/vm/vm-run boot failed, on one line: its exit
+# status, vm-run's own FAIL line (the first offending console line, the leak,
+# the timeout) and when; the log stays for the rest (CI shows only this line)
+t_vmwhy() {
+	local why when
+	why=$(grep -a -m 1 '^vm-run: FAIL: ' "$2" 2>/dev/null | cut -c 15-300)
+	when=$(grep -a -m 1 -o 'kernel problem after .*(command: [^)]*)' "$2" 2>/dev/null)
+	[ -n "$why" ] || why=$(tail -n 2 "$2" 2>/dev/null | tr '\n' ' ' | cut -c 1-300)
+	echo "vm-run exit $1: $why${when:+ [$when]}; see $2"
+}
+
 # t_guest RC WHAT LOG: the verdict on one tests/vm/vm-run boot (its exit status)
 t_guest() {
 	case $1 in
 	0) t_pass "$2; console clean" ;;
-	120) t_fail "$2; console clean" "oops/BUG/WARNING/KASAN on the console: see $3" ;;
-	124) t_fail "$2" "guest timed out: see $3" ;;
-	*) t_fail "$2" "vm-run exit $1: $(tail -n 3 "$3" | tr '\n' ' ')" ;;
+	120) t_fail "$2; console clean" "$(t_vmwhy "$1" "$3")" ;;
+	*) t_fail "$2" "$(t_vmwhy "$1" "$3")" ;;
 	esac
 }

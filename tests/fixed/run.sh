@@ -48,7 +48,7 @@ fi
 o=$work/out
 tests/vm/vm-run --flavour fixed --timeout 1500 --out "$o" -- ${cells:+"$cells"} tests/fixed/guest.sh "$work" >> "$log" 2>&1
 rc=$?
-[ $rc = 0 ] || t_fail "guest run" "vm-run exit $rc, see $log"
+[ $rc = 0 ] || t_fail "guest run" "$(t_vmwhy $rc "$log")"
 t_import "$o/checks.txt"
 
 [ "$SUITE" = fixed-debug ] && t_done	# the unpatched oops below needs no debug kernel

@@ -35,7 +35,7 @@ case $rc in
 0) t_pass "$FLAVOUR guest ran the workload; console clean (no oops/WARN)" ;;
 120) t_fail "$FLAVOUR guest ran the workload; console clean" "oops/BUG/WARNING on the console: see build/tests/tracer-vm/vm.log" ;;
 124) t_fail "$FLAVOUR guest ran the workload" "guest timed out" ;;
-*) t_fail "$FLAVOUR guest ran the workload" "vm-run exit $rc: $(tail -n 3 "$R/build/tests/tracer-vm/vm.log" | tr '\n' ' ')" ;;
+*) t_fail "$FLAVOUR guest ran the workload" "$(t_vmwhy $rc "$R/build/tests/tracer-vm/vm.log")" ;;
 esac
 for f in pass chunk fail buffered kprobe offset; do
 	if [ ! -s "$VO/$f.json" ]; then
@@ -172,7 +172,7 @@ check_unpatched() {
 		'sh tests/tracer-vm/workload.sh unpatched' > "$R/build/tests/tracer-vm/vm-unpatched.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$UO/unpatched.json" ]; then
-		t_fail "unpatched guest: O_DIRECT refused, DIO unbound by name" "vm-run exit $rc; see build/tests/tracer-vm/vm-unpatched.log"
+		t_fail "unpatched guest: O_DIRECT refused, DIO unbound by name" "$(t_vmwhy $rc build/tests/tracer-vm/vm-unpatched.log)"
 		return
 	fi
 	if grep -qx "  REQ: fentry erofs_file_read_iter" "$UO/unpatched.err" &&
@@ -193,7 +193,7 @@ check_async() {
 		'sh tests/tracer-vm/workload.sh async' > "$R/build/tests/tracer-vm/vm-async.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$AO/async.json" ]; then
-		t_fail "directio mount: late async completions reported" "vm-run exit $rc (120 = guest oops); see build/tests/tracer-vm/vm-async.log"
+		t_fail "directio mount: late async completions reported" "$(t_vmwhy $rc build/tests/tracer-vm/vm-async.log)"
 		return
 	fi
 	# the 512 KiB read: reads are listed as they close, which timing orders
@@ -217,7 +217,7 @@ check_fixed() {
 		'sh tests/tracer-vm/workload.sh fixed' > "$R/build/tests/tracer-vm/vm-fixed.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$FO/fixed.json" ]; then
-		t_fail "fixed guest: every O_DIRECT read PASSes, the 2 MiB preadv too" "vm-run exit $rc; see build/tests/tracer-vm/vm-fixed.log"
+		t_fail "fixed guest: every O_DIRECT read PASSes, the 2 MiB preadv too" "$(t_vmwhy $rc build/tests/tracer-vm/vm-fixed.log)"
 		return
 	fi
 	n=$("$J" "$FO/fixed.json" reads.#)
