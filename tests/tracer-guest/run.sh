@@ -27,8 +27,8 @@ rc=$?
 case $rc in
 0) t_pass "$FLAVOUR guest ran the host suite; console clean" ;;
 120) t_fail "$FLAVOUR guest ran the host suite; console clean" \
-	"oops/BUG/WARNING on the console: see build/tests/$SUITE/vm.log" ;;
-124) t_fail "$FLAVOUR guest ran the host suite" "guest timed out" ;;
+	"$(t_vmwhy $rc "build/tests/$SUITE/vm.log")" ;;
+124) t_fail "$FLAVOUR guest ran the host suite" "$(t_vmwhy $rc "build/tests/$SUITE/vm.log")" ;;
 *) t_fail "$FLAVOUR guest ran the host suite" \
 	"exit $rc; see $VO/host-suite.log and build/tests/$SUITE/vm.log" ;;
 esac

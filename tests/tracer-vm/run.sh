@@ -33,8 +33,7 @@ timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --timeout 1200 --out "
 rc=$?
 case $rc in
 0) t_pass "$FLAVOUR guest ran the workload; console clean (no oops/WARN)" ;;
-120) t_fail "$FLAVOUR guest ran the workload; console clean" "oops/BUG/WARNING on the console: see build/tests/tracer-vm/vm.log" ;;
-124) t_fail "$FLAVOUR guest ran the workload" "guest timed out" ;;
+120) t_fail "$FLAVOUR guest ran the workload; console clean" "$(t_vmwhy $rc "$R/build/tests/tracer-vm/vm.log")" ;;
 *) t_fail "$FLAVOUR guest ran the workload" "$(t_vmwhy $rc "$R/build/tests/tracer-vm/vm.log")" ;;
 esac
 for f in pass chunk fail buffered kprobe offset; do
