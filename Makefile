@@ -60,12 +60,15 @@ $(O)/erofs-diotrace: $(TOOL_OBJS) $(ENGINE_OBJS)
 
 # Each suite records PASS/FAIL/SKIP lines in $(O)/results/; the summary is the
 # single line CI reads ("N passed, N failed, N skipped") and the exit status.
+# Before it, the time figures: per suite, and the guest kernels built during
+# the run (tests/figures.sh).
 test: all
-	@rm -rf $(O)/results; mkdir -p $(O)/results
+	@rm -rf $(O)/results; mkdir -p $(O)/results; date +%s > $(O)/results/.t0
 	@rc=0; for s in $(TEST_SUITES); do \
-		echo "=== suite $$s"; \
+		echo "=== suite $$s"; t=$$(date +%s); \
 		$(MAKE) --no-print-directory $$s DEBUG=0 || { rc=1; echo "FAIL suite $$s" >> $(O)/results/suites.txt; }; \
-	done; sh tests/summary.sh $(O)/results || rc=1; exit $$rc
+		echo "$$s $$(($$(date +%s) - t))" >> $(O)/results/times; \
+	done; sh tests/figures.sh $(O)/results; sh tests/summary.sh $(O)/results || rc=1; exit $$rc
 
 # The unit tests (engine, common, the audit's arithmetic) once more under
 # AddressSanitizer and UBSan, built apart in $(SAN_O); any report fails.
