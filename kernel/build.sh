@@ -171,6 +171,19 @@ fi
 [ -f "$out/info" ] && finish cached
 [ "$cached_only" = 1 ] && die "$variant is not built (hash $hash); run: make kernel FLAVOUR=$flavour$([ "$debug" = 1 ] && echo " DEBUG=1")"
 
+# A patched flavour with no object tree of its own is derived from the base
+# (unpatched, same variant; see derive_from_base below).  On a cold cache,
+# build the base first: every variant then costs one full build (its
+# unpatched kernel, which the tests boot too) and the flavours only what
+# their patches touch.  Before the build lock, which the base build takes.
+base_variant=unpatched${variant#"$flavour"}
+if [ ${#patches[@]} -gt 0 ] && [ ! -f "$cache/obj/$variant/vmlinux" ] &&
+   [ ! -f "$cache/obj/$base_variant/vmlinux" ]; then
+	say "no base object tree yet: building $base_variant first, then deriving $variant from it"
+	"$0" $([ "$debug" = 1 ] && echo --debug) $([ "$quiet" = 1 ] && echo --quiet) unpatched >&2 ||
+		die "the base build ($base_variant) failed; $variant was not built"
+fi
+
 # One build at a time on this machine: they share 2 cores and the trees.
 exec 9>"$cache/locks/build.lock"
 if ! flock -n 9; then
@@ -268,7 +281,7 @@ cmp -s "$cfg/.config" "$obj/.config" || cp "$cfg/.config" "$obj/.config"
 # same commands and rebuilds only what the patched files (fresh mtimes)
 # reach.
 derive_from_base() {
-	local base=$cache/obj/unpatched${variant#"$flavour"} n
+	local base=$cache/obj/$base_variant n
 	[ "$tree" != "$src" ] && [ ! -f "$obj/vmlinux" ] && [ -f "$base/vmlinux" ] || return 1
 	cmp -s "$base/.config" "$obj/.config" || return 1
 	say "deriving $variant from $(basename "$base") (copy of its object tree; rebuilds what the patches touch)"
