@@ -125,12 +125,12 @@ fi
 name="kernel config: the real fragments land; a line whose dependency is off fails the build"
 mkdir -p "$work/badcfg"
 cp kernel/config/*.config "$work/badcfg/"
-echo "CONFIG_EROFS_FS_ZIP_LZMA=y" >> "$work/badcfg/base.config"	# needs EROFS_FS_ZIP, which is off
+echo "CONFIG_EROFS_FS_SECURITY=y" >> "$work/badcfg/base.config"	# needs EROFS_FS_XATTR, which is off
 if ! kernel/build.sh --config-only unpatched > "$work/cfg-good.txt" 2>&1; then
 	t_fail "$name" "the committed fragments fail the check: $(tail -n 3 "$work/cfg-good.txt" | tr '\n' ' ')"
 elif kernel/build.sh --config-only --config-dir "$work/badcfg" unpatched > "$work/cfg-bad.txt" 2>&1; then
 	t_fail "$name" "a fragment line that cannot land passed the check"
-elif ! grep -q 'want: CONFIG_EROFS_FS_ZIP_LZMA=y' "$work/cfg-bad.txt"; then
+elif ! grep -q 'want: CONFIG_EROFS_FS_SECURITY=y' "$work/cfg-bad.txt"; then
 	t_fail "$name" "the failure does not name the line: $(tr '\n' ' ' < "$work/cfg-bad.txt")"
 else
 	t_pass "$name"
