@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # tests/figures.sh RESULTS_DIR: the time figures of a `make test` run, printed
-# after its summary: wall time in all and per suite (RESULTS_DIR/times, one
+# just before its summary line: wall time in all and per suite (RESULTS_DIR/times, one
 # "SUITE SECONDS" line each, written by the test loop), and every guest kernel
 # built during the run (its cache info: flavour, cold/derived/incremental,
 # build seconds), so that a cold run shows what its kernels cost.

@@ -31,11 +31,7 @@ cd "$R" || exit 1
 timeout -s KILL 1500 tests/vm/vm-run --flavour "$FLAVOUR" --timeout 1200 --out "$VO" -- \
 	'sh tests/tracer-vm/workload.sh suite' > "$R/build/tests/tracer-vm/vm.log" 2>&1
 rc=$?
-case $rc in
-0) t_pass "$FLAVOUR guest ran the workload; console clean (no oops/WARN)" ;;
-120) t_fail "$FLAVOUR guest ran the workload; console clean" "$(t_vmwhy $rc "$R/build/tests/tracer-vm/vm.log")" ;;
-*) t_fail "$FLAVOUR guest ran the workload" "$(t_vmwhy $rc "$R/build/tests/tracer-vm/vm.log")" ;;
-esac
+t_guest $rc "$FLAVOUR guest ran the workload" "$R/build/tests/tracer-vm/vm.log"
 for f in pass chunk fail buffered kprobe offset; do
 	if [ ! -s "$VO/$f.json" ]; then
 		t_fail "guest produced the $f report" "no $VO/$f.json"
